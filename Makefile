@@ -1,0 +1,55 @@
+# Two commands matter to office staff: `make monthly` and `make test`. Every target first
+# makes sure .venv exists and holds the package (re-installed when setup.cfg changes).
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CONFIG ?= config.yaml
+INPUTS ?= inputs
+PERIOD ?=
+PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
+
+.PHONY: setup monthly dekad quarterly templates simulate ingest check-config test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "正在安装运行环境（首次约需 1 分钟）…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 \
+		| { grep -v "^WARNING: Location .* is ignored" || true; }
+	@touch $(STAMP)
+
+monthly: $(STAMP)
+	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+
+dekad: $(STAMP)
+	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+
+quarterly: $(STAMP)
+	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+
+templates: $(STAMP)
+	@$(BIN)/minsheng templates --config $(CONFIG) $(if $(PERIOD),--period $(PERIOD),--period $$(date +%Y-%m))
+
+ingest: $(STAMP)
+	@$(BIN)/minsheng ingest --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+
+check-config: $(STAMP)
+	@$(BIN)/minsheng check-config --config $(CONFIG)
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	@$(BIN)/ruff check pipeline tests
+	@$(BIN)/ruff format --check pipeline tests
+
+bench: $(STAMP)
+	@$(BIN)/python -m pipeline.bench
+
+clean:
+	rm -rf $(VENV) outputs/* .pytest_cache .hypothesis
+	@touch outputs/.gitkeep

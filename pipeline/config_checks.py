@@ -1,0 +1,215 @@
+"""Cross-checks that the shape alone cannot express: references, duplicates, 其中, area sums.
+
+Each check is a small function returning problems; `cross_check` runs them all and never
+stops at the first, so staff fix a config in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from .config import NOT_APPLICABLE, Config, Indicator, Kind
+from .errors import Problem
+
+ADDITIVE = {Kind.count, Kind.investment, Kind.share}
+EPS = 1e-6
+
+
+def cross_check(cfg: Config) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(cfg))
+    return problems
+
+
+def _err(path: str, message: str) -> Problem:
+    return Problem(path=path, message=message, level="error")
+
+
+def _warn(path: str, message: str) -> Problem:
+    return Problem(path=path, message=message, level="warning")
+
+
+def _indicators(cfg: Config) -> Iterator[tuple[str, object, Indicator]]:
+    for pi, p in enumerate(cfg.projects):
+        for ii, ind in enumerate(p.indicators):
+            yield f"projects[{pi}].indicators[{ii}]", p, ind
+
+
+def check_duplicates(cfg: Config) -> Iterator[Problem]:
+    groups = {
+        "units": ("code", [u.code for u in cfg.units], "单位编码"),
+        "areas": ("code", [a.code for a in cfg.areas], "区域编码"),
+        "projects": ("id", [p.id for p in cfg.projects], "项目编码"),
+    }
+    for key, (field, codes, label) in groups.items():
+        for code, n in Counter(codes).items():
+            if n > 1:
+                idx = [i for i, c in enumerate(codes) if c == code][1]
+                yield _err(f"{key}[{idx}].{field}", f"{label}「{code}」重复出现 {n} 次，每个编码只能用一次")
+    seen: dict[str, str] = {}
+    for path, _, ind in _indicators(cfg):
+        if ind.id in seen:
+            yield _err(f"{path}.id", f"指标编码「{ind.id}」与 {seen[ind.id]} 重复，每个指标的编码必须唯一")
+        seen.setdefault(ind.id, path)
+    names: dict[str, str] = {}
+    for i, u in enumerate(cfg.units):
+        for name in [u.name, *u.aliases]:
+            if name in names and names[name] != u.code:
+                yield _err(f"units[{i}]", f"单位名称或别名「{name}」同时属于「{names[name]}」和「{u.code}」，无法区分")
+            names.setdefault(name, u.code)
+
+
+def check_unit_refs(cfg: Config) -> Iterator[Problem]:
+    units = {u.code for u in cfg.units}
+    areas = {a.code for a in cfg.areas}
+
+    def ref(path: str, code: str | None, what: str) -> Iterator[Problem]:
+        if code is not None and code not in units:
+            yield _err(path, f"{what}「{code}」不在 units 列表中，请先在 units 里登记该单位")
+
+    for i, u in enumerate(cfg.units):
+        if u.kind == "area" and u.area is None:
+            yield _err(f"units[{i}].area", f"单位「{u.name}」类型为 area，须写明它负责填报的区域编码")
+        if u.area is not None and u.area not in areas:
+            yield _err(f"units[{i}].area", f"区域「{u.area}」不在 areas 列表中")
+    for pi, p in enumerate(cfg.projects):
+        yield from ref(f"projects[{pi}].lead", p.lead, "牵头单位")
+        yield from ref(f"projects[{pi}].certifier", p.certifier, "数据评估认定单位")
+        for ci, c in enumerate(p.co):
+            yield from ref(f"projects[{pi}].co[{ci}]", c, "责任单位")
+    for path, p, ind in _indicators(cfg):
+        yield from ref(f"{path}.lead", ind.lead, "牵头单位")
+        yield from ref(f"{path}.certifier", ind.certifier, "数据评估认定单位")
+        yield from ref(f"{path}.reported_by", ind.reported_by, "填报单位")
+        if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, ind):
+            yield _err(path, f"指标「{ind.name}」没有牵头单位，也没有指定 reported_by，无人填报")
+
+
+def _areas_all_reported(cfg: Config, ind: Indicator) -> bool:
+    areas = ind.applicable_areas()
+    return bool(areas) and all(cfg.area_reporter(a) for a in areas)
+
+
+def check_area_refs(cfg: Config) -> Iterator[Problem]:
+    areas = {a.code for a in cfg.areas}
+    for path, _, ind in _indicators(cfg):
+        for field in ("area_targets", "area_baselines"):
+            for code in getattr(ind, field):
+                if code not in areas:
+                    yield _err(f"{path}.{field}.{code}", f"区域「{code}」不在 areas 列表中")
+
+
+def check_kinds(cfg: Config) -> Iterator[Problem]:
+    for path, _, ind in _indicators(cfg):
+        name = f"指标「{ind.name}」"
+        if ind.kind == Kind.milestone:
+            if not ind.stages:
+                yield _err(f"{path}.stages", f"{name}是节点类（milestone），须列出各阶段名称")
+            elif ind.target_stage is not None and ind.target_stage not in ind.stages:
+                yield _err(f"{path}.target_stage", f"目标阶段「{ind.target_stage}」不在 stages 中")
+            elif ind.target_stage is None and not ind.is_pending:
+                yield _err(f"{path}.target_stage", f"{name}须写明年内要达到的阶段（target_stage）")
+            if ind.target is not None:
+                yield _err(f"{path}.target", f"{name}是节点类，目标用 target_stage 表示，不用数字")
+            continue
+        if ind.stages or ind.target_stage:
+            yield _err(f"{path}.stages", "只有节点类（milestone）指标才能写 stages / target_stage")
+        has_goal = ind.target is not None or ind.is_pending or ind.area_targets
+        if ind.kind == Kind.rate:
+            has_goal = has_goal or ind.baseline is not None or bool(ind.area_baselines)
+        if not has_goal:
+            yield _err(f"{path}.target", f"{name}缺少目标值；目标尚未确定的，请写 pending 并照录文件原话")
+        if ind.target is not None and ind.target < 0:
+            yield _err(f"{path}.target", f"{name}的目标不能为负数")
+        lo, hi = ind.value_range()
+        for field, value in [("target", ind.target), ("baseline", ind.baseline)]:
+            if value is not None and hi is not None and value > hi:
+                yield _err(
+                    f"{path}.{field}", f"{name}的{'目标' if field == 'target' else '基数'} {value:g} 超过上限 {hi:g}"
+                )
+        if ind.kind == Kind.share and ind.share_percent is not None and not 0 < ind.share_percent <= 100:
+            yield _err(f"{path}.share_percent", "占比应在 0 到 100 之间")
+        if ind.kind != Kind.investment and ind.total_investment is not None:
+            yield _err(f"{path}.total_investment", "只有投资类（investment）指标才能写 total_investment")
+
+
+def check_windows(cfg: Config) -> Iterator[Problem]:
+    for path, _, ind in _indicators(cfg):
+        if ind.deadline is not None and ind.deadline.year < cfg.year:
+            yield _err(f"{path}.deadline", f"截止日期 {ind.deadline} 早于 {cfg.year} 年")
+        if ind.window_start and ind.deadline and ind.window_start >= ind.deadline:
+            yield _err(f"{path}.window_start", "序时进度起始日期应早于截止日期")
+        if ind.window_start and ind.window_start.year != cfg.year:
+            yield _err(f"{path}.window_start", f"序时进度起始日期应在 {cfg.year} 年内")
+
+
+def check_parents(cfg: Config) -> Iterator[Problem]:
+    by_id = {ind.id: ind for _, _, ind in _indicators(cfg)}
+    for path, _, ind in _indicators(cfg):
+        if ind.parent is None:
+            continue
+        parent = by_id.get(ind.parent)
+        if parent is None:
+            yield _err(f"{path}.parent", f"「其中」指向的上级指标「{ind.parent}」不存在")
+            continue
+        seen, cur, cycle = {ind.id}, parent, False
+        while cur is not None:
+            if cur.id in seen:
+                cycle = True
+                break
+            seen.add(cur.id)
+            cur = by_id.get(cur.parent) if cur.parent else None
+        if cycle:
+            yield _err(f"{path}.parent", f"指标「{ind.name}」的上级指标形成循环")
+            continue
+        if ind.unit != parent.unit:
+            yield _warn(
+                f"{path}.unit", f"「其中」指标的计量单位「{ind.unit}」与上级「{parent.unit}」不同，无法比较大小"
+            )
+        elif ind.target is not None and parent.target is not None and ind.target > parent.target + EPS:
+            yield _err(
+                f"{path}.target",
+                f"「其中」指标「{ind.name}」的目标 {ind.target:g} 大于上级指标「{parent.name}」的目标 {parent.target:g}",
+            )
+
+
+def check_area_sums(cfg: Config) -> Iterator[Problem]:
+    for path, _, ind in _indicators(cfg):
+        if ind.kind not in ADDITIVE or ind.target is None or not ind.area_targets:
+            continue
+        values = [v for v in ind.area_targets.values() if v != NOT_APPLICABLE]
+        if any(v is None for v in values):
+            continue  # some areas still pending: no sum to compare
+        total = sum(values)
+        if abs(total - ind.target) > EPS:
+            msg = f"指标「{ind.name}」各区域目标合计 {total:g}，与总目标 {ind.target:g} 相差 {total - ind.target:+g}"
+            if ind.area_sum_note:
+                yield Problem(
+                    path=f"{path}.area_targets", level="info", message=f"{msg}（原文说明：{ind.area_sum_note}）"
+                )
+            else:
+                yield _warn(f"{path}.area_targets", msg + "；如原文如此，可写 area_sum_note 照录说明")
+
+
+def check_settings(cfg: Config) -> Iterator[Problem]:
+    t = cfg.thresholds
+    if t.severe_pp < t.lagging_pp:
+        yield _err("thresholds.severe_pp", f"严重滞后阈值 {t.severe_pp:g} 应不小于滞后阈值 {t.lagging_pp:g}")
+    for kind in ("dekad", "month", "quarter", "year"):
+        rule = getattr(cfg.deadlines, kind)
+        if (rule.after_end_days is None) == (rule.day is None):
+            yield _err(f"deadlines.{kind}", "报送时限须在 after_end_days（期末后N天）和 day（某月第几日）中二选一")
+
+
+CHECKS = [
+    check_duplicates,
+    check_unit_refs,
+    check_area_refs,
+    check_kinds,
+    check_windows,
+    check_parents,
+    check_area_sums,
+    check_settings,
+]

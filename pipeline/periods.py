@@ -1,0 +1,238 @@
+"""Reporting periods (旬 / 月 / 季 / 年), their arithmetic, 序时进度 and report deadlines.
+
+序时进度 is month-based, as offices compute it: the end of May is 5/12 of the year, and a day
+inside a month counts as its share of that month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import UserError
+
+PERIOD_KINDS = ("dekad", "month", "quarter", "year")
+DEKAD_NAMES = {1: "上旬", 2: "中旬", 3: "下旬"}
+QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+_SIZE = {"dekad": 0, "month": 1, "quarter": 2, "year": 3}
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    month: int = 0
+    dekad: int = 0
+    quarter: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in PERIOD_KINDS:
+            raise ValueError(f"unknown period kind {self.kind!r}")
+        if self.kind in ("dekad", "month") and not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.kind == "dekad" and not 1 <= self.dekad <= 3:
+            raise ValueError(f"dekad out of range: {self.dekad}")
+        if self.kind == "quarter" and not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter out of range: {self.quarter}")
+
+    @classmethod
+    def of_dekad(cls, year: int, month: int, dekad: int) -> Period:
+        return cls("dekad", year, month=month, dekad=dekad)
+
+    @classmethod
+    def of_month(cls, year: int, month: int) -> Period:
+        return cls("month", year, month=month)
+
+    @classmethod
+    def of_quarter(cls, year: int, quarter: int) -> Period:
+        return cls("quarter", year, quarter=quarter)
+
+    @classmethod
+    def of_year(cls, year: int) -> Period:
+        return cls("year", year)
+
+    # -- bounds ----------------------------------------------------------------------------
+    @property
+    def start(self) -> dt.date:
+        if self.kind == "dekad":
+            return dt.date(self.year, self.month, 1 + 10 * (self.dekad - 1))
+        if self.kind == "month":
+            return dt.date(self.year, self.month, 1)
+        if self.kind == "quarter":
+            return dt.date(self.year, 3 * self.quarter - 2, 1)
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.kind == "dekad":
+            day = 10 * self.dekad if self.dekad < 3 else _last_day(self.year, self.month)
+            return dt.date(self.year, self.month, day)
+        if self.kind == "month":
+            return dt.date(self.year, self.month, _last_day(self.year, self.month))
+        if self.kind == "quarter":
+            m = 3 * self.quarter
+            return dt.date(self.year, m, _last_day(self.year, m))
+        return dt.date(self.year, 12, 31)
+
+    # -- names -----------------------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        if self.kind == "dekad":
+            return f"{self.year}-{self.month:02d}-{self.dekad}"
+        if self.kind == "month":
+            return f"{self.year}-{self.month:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.quarter}"
+        return f"{self.year}"
+
+    @property
+    def short_label(self) -> str:
+        if self.kind == "dekad":
+            return f"{self.month}月{DEKAD_NAMES[self.dekad]}"
+        if self.kind == "month":
+            return f"{self.month}月"
+        if self.kind == "quarter":
+            return f"第{QUARTER_NAMES[self.quarter]}季度"
+        return "全年"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年" + ("" if self.kind == "year" else self.short_label)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def sort_key(self) -> tuple[dt.date, dt.date]:
+        return (self.end, self.start)
+
+    def __lt__(self, other: Period) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    # -- arithmetic --------------------------------------------------------------------------
+    def _index(self) -> int:
+        if self.kind == "dekad":
+            return (self.year * 12 + self.month - 1) * 3 + self.dekad - 1
+        if self.kind == "month":
+            return self.year * 12 + self.month - 1
+        if self.kind == "quarter":
+            return self.year * 4 + self.quarter - 1
+        return self.year
+
+    @classmethod
+    def _from_index(cls, kind: str, i: int) -> Period:
+        if kind == "dekad":
+            months, d = divmod(i, 3)
+            y, m = divmod(months, 12)
+            return cls.of_dekad(y, m + 1, d + 1)
+        if kind == "month":
+            y, m = divmod(i, 12)
+            return cls.of_month(y, m + 1)
+        if kind == "quarter":
+            y, q = divmod(i, 4)
+            return cls.of_quarter(y, q + 1)
+        return cls.of_year(i)
+
+    def previous(self) -> Period:
+        return Period._from_index(self.kind, self._index() - 1)
+
+    def next(self) -> Period:
+        return Period._from_index(self.kind, self._index() + 1)
+
+    def contains(self, other: Period | dt.date) -> bool:
+        if isinstance(other, Period):
+            return self.start <= other.start and other.end <= self.end
+        return self.start <= other <= self.end
+
+    def sub_periods(self, kind: str) -> list[Period]:
+        if _SIZE[kind] > _SIZE[self.kind]:
+            return []
+        return [p for p in periods_of_year(kind, self.year) if self.contains(p)]
+
+    def parent(self, kind: str) -> Period:
+        if _SIZE[kind] < _SIZE[self.kind]:
+            raise ValueError(f"{kind} is smaller than {self.kind}")
+        return next(p for p in periods_of_year(kind, self.year) if p.contains(self))
+
+
+def periods_of_year(kind: str, year: int) -> list[Period]:
+    if kind == "dekad":
+        return [Period.of_dekad(year, m, d) for m in range(1, 13) for d in (1, 2, 3)]
+    if kind == "month":
+        return [Period.of_month(year, m) for m in range(1, 13)]
+    if kind == "quarter":
+        return [Period.of_quarter(year, q) for q in range(1, 5)]
+    if kind == "year":
+        return [Period.of_year(year)]
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+_QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_FORMS = [
+    (re.compile(r"(\d{4})-(\d{1,2})-([1-3])"), lambda m: Period.of_dekad(int(m[1]), int(m[2]), int(m[3]))),
+    (re.compile(r"(\d{4})-(\d{1,2})"), lambda m: Period.of_month(int(m[1]), int(m[2]))),
+    (re.compile(r"(\d{4})-?[Qq]([1-4])"), lambda m: Period.of_quarter(int(m[1]), int(m[2]))),
+    (re.compile(r"(\d{4})(?:年度?)?"), lambda m: Period.of_year(int(m[1]))),
+    (
+        re.compile(r"(\d{4})年(\d{1,2})月(上|中|下)旬"),
+        lambda m: Period.of_dekad(int(m[1]), int(m[2]), {"上": 1, "中": 2, "下": 3}[m[3]]),
+    ),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?:份)?"), lambda m: Period.of_month(int(m[1]), int(m[2]))),
+    (re.compile(r"(\d{4})年第?([一二三四1-4])季度?"), lambda m: Period.of_quarter(int(m[1]), _QUARTER_WORDS[m[2]])),
+]
+HINT = (
+    "可写 2023-05-1（5月上旬）、2023-05（5月）、2023-Q2（第二季度）、2023，"
+    "或「2023年5月上旬」「2023年5月」「2023年第二季度」。"
+)
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period code or its Chinese name; raise UserError naming the text otherwise."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    for pattern, build in _FORMS:
+        m = pattern.fullmatch(folded)
+        if m:
+            try:
+                return build(m)
+            except ValueError:
+                break
+    raise UserError(f"无法识别的期别「{text}」。{HINT}")
+
+
+def _position(d: dt.date) -> float:
+    """Months elapsed at the END of day d, counted from year 0."""
+    return d.year * 12 + (d.month - 1) + d.day / _last_day(d.year, d.month)
+
+
+def schedule_progress(as_of: dt.date, start: dt.date, end: dt.date) -> float:
+    """Share of the window [start, end] elapsed at the end of as_of, month-based, in [0, 1]."""
+    origin = _position(start - dt.timedelta(days=1))
+    span = _position(end) - origin
+    if span <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (_position(as_of) - origin) / span))
+
+
+def indicator_window(year: int, window_start: dt.date | None, deadline: dt.date | None) -> tuple[dt.date, dt.date]:
+    return window_start or dt.date(year, 1, 1), deadline or dt.date(year, 12, 31)
+
+
+def scheduled_share(period: Period, window_start: dt.date | None = None, deadline: dt.date | None = None) -> float:
+    """序时进度 at the end of the period, for an indicator's window (the year by default)."""
+    start, end = indicator_window(period.year, window_start, deadline)
+    return schedule_progress(period.end, start, end)
+
+
+def report_deadline(period: Period, rule) -> dt.date:
+    """When the period's return is due, by the config's rule for its kind."""
+    if rule.after_end_days is not None:
+        return period.end + dt.timedelta(days=rule.after_end_days)
+    months = period.end.year * 12 + period.end.month - 1 + rule.month_offset
+    y, m = divmod(months, 12)
+    return dt.date(y, m + 1, min(rule.day, _last_day(y, m + 1)))

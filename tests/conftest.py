@@ -1,0 +1,183 @@
+"""Shared fixtures: a small config that has every kind of indicator, and helpers to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.config import Config
+from pipeline.config_load import parse_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SAMPLE = {
+    "year": 2023,
+    "office": {"name": "某县打好重点民生保障仗工作专班办公室", "doc_prefix": "某民生办", "seal_unit": "某县人社局"},
+    "deadlines": {"month": {"day": 20, "month_offset": 1}, "dekad": {"after_end_days": 2}},
+    "units": [
+        {
+            "code": "rsj",
+            "name": "某县人力资源和社会保障局",
+            "aliases": ["县人社局"],
+            "contact": {"person": "王建华", "phone": "0739-1234567"},
+        },
+        {"code": "wjj", "name": "某县卫生健康局", "aliases": ["县卫健局"]},
+        {"code": "hbj", "name": "某县生态环境分局"},
+        {"code": "mzj", "name": "某县民政局"},
+        {"code": "town1", "name": "甲镇人民政府", "kind": "area", "area": "jia"},
+        {"code": "tjj", "name": "某县统计局"},
+    ],
+    "areas": [
+        {"code": "jia", "name": "甲镇"},
+        {"code": "yi", "name": "乙镇"},
+        {"code": "bing", "name": "丙乡"},
+    ],
+    "projects": [
+        {
+            "id": "p-jiuye",
+            "category": "省级重点民生实事",
+            "number": 1,
+            "title": "促进高质量充分就业",
+            "lead": "rsj",
+            "certifier": "tjj",
+            "indicators": [
+                {
+                    "id": "jiuye",
+                    "name": "城镇新增就业",
+                    "unit": "人",
+                    "target": 1000,
+                    "area_targets": {"yi": 600, "bing": 400},
+                },
+                {"id": "peixun", "name": "补贴性职业技能培训", "unit": "人次", "target": 500},
+                {"id": "chuangye", "name": "创业培训", "unit": "人次", "target": 100, "parent": "peixun"},
+            ],
+        },
+        {
+            "id": "p-yiyuan",
+            "category": "本级重点民生实事",
+            "number": 1,
+            "title": "人民医院搬迁",
+            "lead": "wjj",
+            "indicators": [
+                {
+                    "id": "yiyuan",
+                    "name": "人民医院搬迁工程",
+                    "kind": "milestone",
+                    "stages": ["未启动", "前期工作", "开工建设", "主体完工", "全面完成"],
+                    "target_stage": "全面完成",
+                    "deadline": "2023-12-31",
+                },
+                {
+                    "id": "icu",
+                    "name": "ICU床位",
+                    "unit": "张",
+                    "kind": "share",
+                    "share_percent": 4,
+                    "share_of": "总床位",
+                    "target": 60,
+                },
+            ],
+        },
+        {
+            "id": "p-huanjing",
+            "category": "重点监测民生项目",
+            "number": 1,
+            "title": "改善生态环境质量",
+            "lead": "hbj",
+            "indicators": [
+                {
+                    "id": "kongqi",
+                    "name": "空气质量优良率",
+                    "unit": "%",
+                    "kind": "rate",
+                    "baseline": 96.4,
+                    "pending": "并达到市下达的年度目标",
+                },
+                {
+                    "id": "shuizhi",
+                    "name": "水质优良率",
+                    "unit": "%",
+                    "kind": "rate",
+                    "target": 100,
+                    "area_targets": {"jia": 100, "yi": 100, "bing": "/"},
+                },
+            ],
+        },
+        {
+            "id": "p-dibao",
+            "category": "省级重点民生实事",
+            "number": 2,
+            "title": "提高困难群体救助标准",
+            "lead": "mzj",
+            "indicators": [
+                {
+                    "id": "dibao",
+                    "name": "城市低保标准",
+                    "unit": "元/月",
+                    "kind": "standard",
+                    "target": 650,
+                    "baseline": 600,
+                },
+                {
+                    "id": "shelao",
+                    "name": "困难老年人居家适老化改造",
+                    "unit": "户",
+                    "target": 120,
+                    "deadline": "2023-09-30",
+                },
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def sample_config() -> Config:
+    return parse_config(yaml.safe_dump(SAMPLE, allow_unicode=True, sort_keys=False), source="sample.yaml")
+
+
+@pytest.fixture
+def sample_config_path(tmp_path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(SAMPLE, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def libreoffice():
+    """LibreOffice for the open-without-repair checks; CI installs it, so there it must exist."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI; .ci/run installs it")
+        pytest.skip("LibreOffice not installed")
+    return exe
+
+
+def convert(exe: str, files: list[Path], out: Path, to: str = "pdf", profile: Path | None = None) -> None:
+    """Convert several files in one soffice call, with a private profile (parallel runs otherwise fail)."""
+    profile = profile or out / ".lo-profile"
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
