@@ -1,0 +1,164 @@
+"""The 填报表 contract shared by the form writer and the return reader.
+
+Which rows a unit reports, how a row is keyed, where every cell sits. docs/template-spec.md
+describes the same layout for people and third-party programs; keep them in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import NOT_APPLICABLE, Config, Indicator, Kind, Project
+
+TEMPLATE_VERSION = 1
+FORM_TYPE = "minsheng-return"
+
+SHEET_FORM = "填报表"
+SHEET_EXPERIENCE = "典型经验材料"
+SHEET_META = "_meta"
+
+# Title block (1-based rows, 0-based columns as xlsxwriter/calamine use them).
+TITLE_ROW = 1
+UNIT_CELL = "A2"  # 「填报单位：…」 (label and value in one merged cell A2:E2)
+PERIOD_CELL = "F2"  # 「填报期别：…」 F2:I2
+DEADLINE_CELL = "J2"  # 「报送截止：…」 J2:L2
+FILLER_CELL = "C3"
+PHONE_CELL = "F3"  # merged F3:G3
+REVIEWER_CELL = "J3"
+DATE_CELL = "L3"
+HEADER_ROW = 5  # the column header row (1-based)
+FIRST_DATA_ROW = 6
+
+# Experience sheet input cells.
+EXP_TITLE_CELL = "B3"
+EXP_TEXT_CELL = "B4"
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    header: str
+    field: str
+    width: float
+    is_input: bool = False
+
+
+COLUMNS = [
+    Column("A", "序号", "seq", 5),
+    Column("B", "项目", "project", 16),
+    Column("C", "指标", "indicator", 24),
+    Column("D", "区域", "area", 8),
+    Column("E", "计量单位", "measure", 8),
+    Column("F", "年度目标", "target", 10),
+    Column("G", "上期累计", "previous", 10),
+    Column("H", "本期累计完成", "value", 12, is_input=True),
+    Column("I", "完成率", "rate", 8),
+    Column("J", "进展情况", "progress", 26, is_input=True),
+    Column("K", "存在问题", "problems", 20, is_input=True),
+    Column("L", "下步打算", "plans", 20, is_input=True),
+    Column("M", "行键", "key", 18),  # hidden: the stable row key travels with the row
+]
+COL = {c.field: c for c in COLUMNS}
+INPUT_FIELDS = [c.field for c in COLUMNS if c.is_input]
+TEXT_FIELDS = ["progress", "problems", "plans"]
+LOCKED_FIELDS = ["seq", "project", "indicator", "area", "measure", "target", "key"]
+
+PENDING_TEXT = "目标待定"
+TOTAL_LABEL = "合计"
+
+
+def col_index(letter: str) -> int:
+    return ord(letter) - ord("A")
+
+
+def row_key(indicator_id: str, area_code: str | None = None) -> str:
+    """The stable key of a row: the indicator id, plus `@area` for an area's row."""
+    return f"{indicator_id}@{area_code}" if area_code else indicator_id
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    ind, _, area = key.partition("@")
+    return ind, (area or None)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One row of a unit's form: an indicator (or its 合计), or one area of it."""
+
+    key: str
+    seq: str
+    project: Project
+    indicator: Indicator
+    area_code: str | None
+    area_name: str  # "", "合计" or the area's name
+    target: float | str | None  # number, stage name, or None when pending
+
+    @property
+    def kind(self) -> Kind:
+        return self.indicator.kind
+
+    @property
+    def is_pending(self) -> bool:
+        return self.target is None
+
+    @property
+    def is_total(self) -> bool:
+        return self.area_name == TOTAL_LABEL
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return PENDING_TEXT
+        if isinstance(self.target, str):
+            return self.target
+        return f"{self.target:g}"
+
+
+def _target(ind: Indicator, area: str | None) -> float | str | None:
+    if ind.kind == Kind.milestone:
+        return ind.target_stage
+    if area is None:
+        return None if ind.is_pending else ind.target
+    value = ind.area_targets.get(area)
+    return None if value is None or value == NOT_APPLICABLE else value
+
+
+def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
+    """Every reporting unit's rows, in the order of the 分解方案.
+
+    An indicator without areas is one row for its reporter. With areas, an area that has an
+    area-kind unit is reported by that unit; the other areas by the indicator's reporter, who
+    also reports the 合计 unless some areas are reported by area units (then the office adds up).
+    """
+    out: dict[str, list[FormRow]] = {}
+    counters: dict[str, int] = {}
+
+    def add(unit: str | None, p: Project, ind: Indicator, area: str | None, area_name: str) -> None:
+        if unit is None:
+            return
+        rows = out.setdefault(unit, [])
+        same = rows and rows[-1].indicator.id == ind.id
+        if not same:
+            counters[unit] = counters.get(unit, 0) + 1
+        seq = "" if same else str(counters[unit])
+        rows.append(FormRow(row_key(ind.id, area), seq, p, ind, area, area_name, _target(ind, area)))
+
+    areas = {a.code: a.name for a in cfg.areas}
+    order = {code: i for i, code in enumerate(areas)}
+    for p, ind in cfg.indicators():
+        reporter = cfg.reporter_of(p, ind)
+        applicable = sorted(ind.applicable_areas(), key=lambda a: order.get(a, len(order)))
+        if not applicable:
+            add(reporter, p, ind, None, "")
+            continue
+        delegated = {a: cfg.area_reporter(a) for a in applicable}
+        if not any(delegated.values()):
+            add(reporter, p, ind, None, TOTAL_LABEL)
+        for a in applicable:
+            add(delegated[a] or reporter, p, ind, a, areas[a])
+    return out
+
+
+def reporting_units(cfg: Config) -> list[str]:
+    """Codes of the units that return a form, in config order."""
+    rows = rows_by_unit(cfg)
+    return [u.code for u in cfg.units if u.code in rows]

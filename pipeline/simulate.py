@@ -1,0 +1,392 @@
+"""A returns simulator: fills the period's forms the way units do, for the demo, tests and bench.
+
+Values follow a plausible cumulative path along the year: each unit has its own pace (some ahead,
+some lagging), milestones move stage, notes read like a clerk wrote them. Everything derives from
+(seed, unit, row, period), so a seed gives the same cell values every time and consecutive
+periods are consistent. `messy` plants what real returns contain and lists each plant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+
+from .config import Config, Kind
+from .forms import form_filename, write_form, write_forms
+from .formspec import (
+    COL,
+    DATE_CELL,
+    EXP_TEXT_CELL,
+    EXP_TITLE_CELL,
+    FILLER_CELL,
+    FIRST_DATA_ROW,
+    PHONE_CELL,
+    REVIEWER_CELL,
+    SHEET_EXPERIENCE,
+    SHEET_FORM,
+    FormRow,
+    rows_by_unit,
+)
+from .periods import Period, report_deadline, scheduled_share
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高曾邓谢唐"
+GIVEN = ["建华", "丽娟", "志强", "海燕", "红梅", "卫东", "晓燕", "国平", "小军", "慧敏", "立新", "文静", "明亮", "春花"]
+LEADERS = ["李局长", "王副局长", "张主任", "刘副主任", "陈局长", "赵副局长"]
+PROGRESS = [
+    "截至本期末累计完成{v}{u}，完成年度目标的{p}。",
+    "本期新增{d}{u}，累计完成{v}{u}，完成率{p}，各项工作按计划推进。",
+    "已召开专题调度会，压实责任，累计完成{v}{u}（{p}）。",
+]
+PROBLEMS_LAG = [
+    "受上级资金下达较晚影响，部分项目开工推迟，进度滞后。",
+    "前期手续办理周期较长，施工进度慢于序时。",
+    "部分乡镇宣传发动不够，群众参与度不高。",
+]
+PLANS = [
+    "下一步将加强调度，倒排工期，确保按期完成年度任务。",
+    "继续加大宣传力度，逐月通报进度，确保完成全年目标。",
+    "加快资金拨付，督促施工单位增加人手，力争下月赶上序时进度。",
+]
+EXPERIENCES = [
+    (
+        "推行“一站式”服务 打通民生实事“最后一公里”",
+        "今年以来，我单位把重点民生实事作为“一把手”工程，建立周调度、月通报机制，"
+        "推行“一站式”办理，群众办事时间平均缩短一半。\n主要做法：一是压实责任；二是优化流程；三是强化督查。",
+    ),
+    ("坚持清单化管理 推动民生实事落地见效", "将年度任务分解为月度清单，实行挂图作战、销号管理，确保件件有着落。"),
+]
+MESSY_KINDS = [
+    "missing_unit",
+    "late",
+    "text_separators",
+    "fullwidth",
+    "with_unit",
+    "decrease",
+    "child_exceeds",
+    "area_sum",
+    "empty",
+    "special_note",
+    "renamed",
+    "stale_copy",
+]
+
+
+@dataclass(frozen=True)
+class Planted:
+    kind: str
+    unit_code: str
+    file: str = ""
+    row_key: str = ""
+    cell: str = ""
+    value: str = ""
+
+
+@dataclass
+class Simulation:
+    files: list[Path] = field(default_factory=list)
+    planted: list[Planted] = field(default_factory=list)
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def unit_pace(seed: int, unit_code: str) -> float:
+    """How fast a unit works relative to schedule: most near 1, some ahead, some lagging."""
+    return round(_rng(seed, "pace", unit_code).choice([0.55, 0.75, 0.9, 1.0, 1.05, 1.15, 1.3]), 2)
+
+
+def _decimals(unit: str, target: float | None) -> int:
+    if unit in {"%", "万元", "万方", "万亩", "公里", "万人", "万", "元/月", "元/年"} or (
+        target is not None and target < 20
+    ):
+        return 1
+    return 0
+
+
+def simulated_value(seed: int, unit_code: str, row: FormRow, period: Period) -> float | str | None:
+    """The cumulative value a unit reports for a row at a period's end (deterministic, monotone in time)."""
+    ind = row.indicator
+    share = scheduled_share(period, ind.window_start, ind.deadline)
+    pace = unit_pace(seed, unit_code) * _rng(seed, "row", unit_code, row.key).uniform(0.92, 1.08)
+    if ind.kind == Kind.milestone:
+        goal = ind.stages.index(row.target) if isinstance(row.target, str) else len(ind.stages) - 1
+        return ind.stages[min(len(ind.stages) - 1, int(share * pace * (goal + 1)))]
+    if ind.kind == Kind.rate:
+        base = ind.area_baselines.get(row.area_code or "", ind.baseline)
+        base = base if base is not None else (row.target if isinstance(row.target, float) else 90.0)
+        hi = ind.value_range()[1] or 100.0
+        return round(min(hi, base + _rng(seed, "rate", unit_code, row.key, period.code).uniform(-1.5, 1.5)), 1)
+    if ind.kind == Kind.standard:
+        reached = share * pace > 0.3
+        value = row.target if reached or ind.baseline is None else ind.baseline
+        return float(value) if value is not None else None
+    target = row.target if isinstance(row.target, float) else 100.0
+    fraction = min(1.08, share * pace)
+    return round(target * fraction, _decimals(ind.unit, target))
+
+
+def _fill_values(seed: int, unit_code: str, rows: list[FormRow], period: Period) -> dict[str, float | str | None]:
+    values = {r.key: simulated_value(seed, unit_code, r, period) for r in rows}
+    # A 合计 row is what its areas add up to, as a careful unit would report it.
+    for r in rows:
+        if r.is_total and r.kind not in (Kind.rate, Kind.standard, Kind.milestone):
+            parts = [values[x.key] for x in rows if x.indicator.id == r.indicator.id and x.area_code]
+            if parts and all(isinstance(p, float) for p in parts):
+                values[r.key] = round(sum(parts), 4)
+    return values
+
+
+def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool = False) -> Simulation:
+    """Write filled returns for every reporting unit into `into` (created if needed)."""
+    into.mkdir(parents=True, exist_ok=True)
+    sim = Simulation()
+    by_unit = rows_by_unit(cfg)
+    deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
+    victims = _victims(seed, list(by_unit), by_unit) if messy else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        blank_dir = Path(tmp)
+        write_forms(cfg, period, blank_dir)
+        for unit_code, rows in by_unit.items():
+            if victims.get("missing_unit") == unit_code:
+                sim.planted.append(Planted("missing_unit", unit_code))
+                continue
+            unit = cfg.unit(unit_code)
+            name = form_filename(unit.name, period)
+            values = _fill_values(seed, unit_code, rows, period)
+            prev_values = _fill_values(seed, unit_code, rows, period.previous())
+            plants = _plant(victims, unit_code, rows, values, prev_values, sim) if messy else {}
+            late = victims.get("late") == unit_code
+            when = _filled_on(seed, unit_code, deadline, late)
+            if late:
+                sim.planted.append(Planted("late", unit_code, value=when.isoformat()))
+            target_name = name
+            if victims.get("renamed") == unit_code:
+                target_name = f"{period.short_label}报表（{unit.aliases[0] if unit.aliases else unit.name}）最终版.xlsx"
+                sim.planted.append(Planted("renamed", unit_code, file=target_name))
+            out = into / target_name
+            _fill_file(blank_dir / name, out, seed, unit_code, rows, values, prev_values, plants, period, when)
+            sim.files.append(out)
+            if victims.get("stale_copy") == unit_code:
+                stale = _stale_copy(cfg, seed, unit_code, rows, period.previous(), into)
+                sim.files.append(stale)
+                sim.planted.append(Planted("stale_copy", unit_code, file=stale.name))
+    return sim
+
+
+def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> dict[str, str]:
+    rng = _rng(seed, "victims")
+    order = units[:]
+    rng.shuffle(order)
+    victims: dict[str, str] = {}
+    numeric = [
+        u
+        for u in order
+        if any(r.kind in (Kind.count, Kind.investment) and isinstance(r.target, float) for r in by_unit[u])
+    ]
+    with_child = [u for u in order if any(r.indicator.parent for r in by_unit[u])]
+    with_areas = [u for u in order if any(r.is_total for r in by_unit[u])]
+    victims["missing_unit"] = order[-1]
+    pool = [u for u in numeric if u != victims["missing_unit"]] or numeric
+    for i, kind in enumerate(
+        [
+            "late",
+            "text_separators",
+            "fullwidth",
+            "with_unit",
+            "decrease",
+            "empty",
+            "special_note",
+            "renamed",
+            "stale_copy",
+        ]
+    ):
+        victims[kind] = pool[i % len(pool)]
+    if with_child:
+        victims["child_exceeds"] = with_child[0]
+    if with_areas:
+        victims["area_sum"] = with_areas[0]
+    return victims
+
+
+def _first_numeric(rows: list[FormRow], values: dict, skip: set[str], big: bool = False) -> FormRow | None:
+    for r in rows:
+        v = values.get(r.key)
+        if r.key in skip or r.kind not in (Kind.count, Kind.investment) or not isinstance(v, float) or r.is_total:
+            continue
+        if r.indicator.parent or any(x.indicator.parent == r.indicator.id for x in rows):
+            continue
+        if big and v < 1000:
+            continue
+        return r
+    return None
+
+
+def _plant(
+    victims: dict, unit_code: str, rows: list[FormRow], values: dict, prev: dict, sim: Simulation
+) -> dict[str, object]:
+    """Change this unit's values/texts as planned; returns row key → what to write instead."""
+    plants: dict[str, object] = {}
+    used: set[str] = set()
+
+    def pick(big: bool = False) -> FormRow | None:
+        r = _first_numeric(rows, values, used, big) or _first_numeric(rows, values, used)
+        if r is not None:
+            used.add(r.key)
+        return r
+
+    def cell(r: FormRow) -> str:
+        return f"{COL['value'].letter}{FIRST_DATA_ROW + rows.index(r)}"
+
+    for kind in ("text_separators", "fullwidth", "with_unit", "decrease", "empty", "special_note"):
+        if victims.get(kind) != unit_code:
+            continue
+        r = pick(big=kind == "text_separators")
+        if r is None:
+            continue
+        v = values[r.key]
+        if kind == "text_separators":
+            shown = f"{v:,.0f}" if v >= 1000 else f"1,{int(v):03d}"
+            if v < 1000:
+                values[r.key] = float(shown.replace(",", ""))
+            plants[r.key] = shown
+        elif kind == "fullwidth":
+            plants[r.key] = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in f"{v:g}")
+        elif kind == "with_unit":
+            plants[r.key] = f"{v:g}{r.indicator.unit}"
+        elif kind == "decrease":
+            before = prev.get(r.key)
+            low = round(max(0.0, (before if isinstance(before, float) else v) * 0.8 - 1), 0)
+            values[r.key] = low
+            plants[r.key] = low
+            plants[("no_problem_text", r.key)] = True
+        elif kind == "empty":
+            values[r.key] = None
+            plants[r.key] = None
+        elif kind == "special_note":
+            plants[("progress", r.key)] = "完成“<培训>&考核”任务 > 计划\n第二批次 A&B 已启动"
+        sim.planted.append(
+            Planted(
+                kind,
+                unit_code,
+                row_key=r.key,
+                cell=cell(r) if kind != "special_note" else f"{COL['progress'].letter}{FIRST_DATA_ROW + rows.index(r)}",
+                value=str(plants.get(r.key, plants.get(("progress", r.key), ""))),
+            )
+        )
+    if victims.get("child_exceeds") == unit_code:
+        child = next((r for r in rows if r.indicator.parent and isinstance(values.get(r.key), float)), None)
+        if child is not None:
+            parent_key = child.indicator.parent + (f"@{child.area_code}" if child.area_code else "")
+            bigger = float(values.get(parent_key) or 0) + 10
+            values[child.key] = bigger
+            plants[child.key] = bigger
+            sim.planted.append(
+                Planted("child_exceeds", unit_code, row_key=child.key, cell=cell(child), value=f"{bigger:g}")
+            )
+    if victims.get("area_sum") == unit_code:
+        total = next(
+            (
+                r
+                for r in rows
+                if r.is_total
+                and isinstance(values.get(r.key), float)
+                and r.kind in (Kind.count, Kind.investment, Kind.share)
+            ),
+            None,
+        )
+        if total is not None:
+            wrong = values[total.key] + 5
+            values[total.key] = wrong
+            plants[total.key] = wrong
+            sim.planted.append(Planted("area_sum", unit_code, row_key=total.key, cell=cell(total), value=f"{wrong:g}"))
+    return plants
+
+
+def _filled_on(seed: int, unit_code: str, deadline: dt.date, late: bool) -> dt.datetime:
+    rng = _rng(seed, "date", unit_code, deadline.isoformat())
+    day = deadline + dt.timedelta(days=rng.randint(3, 6)) if late else deadline - dt.timedelta(days=rng.randint(0, 2))
+    return dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)))
+
+
+def _texts(seed: int, unit_code: str, r: FormRow, v, prev, period: Period) -> tuple[str, str, str]:
+    rng = _rng(seed, "text", unit_code, r.key, period.code)
+    ind = r.indicator
+    if v is None:
+        return "", "数据正在统计核实中，待核实后补报。", rng.choice(PLANS)
+    if isinstance(v, str):
+        return f"项目目前处于「{v}」阶段，各项工作有序推进。", "", rng.choice(PLANS)
+    target = r.target if isinstance(r.target, float) else None
+    pct = f"{v / target:.1%}" if target else "—"
+    delta = v - prev if isinstance(prev, float) else v
+    progress = rng.choice(PROGRESS).format(v=f"{v:g}", u=ind.unit, p=pct, d=f"{max(delta, 0):g}")
+    share = scheduled_share(period, ind.window_start, ind.deadline)
+    lagging = target and ind.kind in (Kind.count, Kind.investment, Kind.share) and v / target < share - 0.05
+    problems = rng.choice(PROBLEMS_LAG) if lagging else ""
+    return progress, problems, rng.choice(PLANS)
+
+
+def _fill_file(
+    blank: Path,
+    out: Path,
+    seed: int,
+    unit_code: str,
+    rows: list[FormRow],
+    values: dict,
+    prev: dict,
+    plants: dict,
+    period: Period,
+    when: dt.datetime,
+) -> None:
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[SHEET_FORM]
+    rng = _rng(seed, "people", unit_code)
+    ws[FILLER_CELL] = rng.choice(SURNAMES) + rng.choice(GIVEN)
+    ws[PHONE_CELL] = f"0739-{rng.randint(2000000, 2999999)}"
+    ws[REVIEWER_CELL] = rng.choice(LEADERS)
+    ws[DATE_CELL] = when.date()
+    ws[DATE_CELL].number_format = "yyyy-mm-dd"
+    for i, r in enumerate(rows):
+        excel_row = FIRST_DATA_ROW + i
+        v = plants.get(r.key, values[r.key])
+        ws[f"{COL['value'].letter}{excel_row}"] = v
+        progress, problems, plans = _texts(seed, unit_code, r, values[r.key], prev.get(r.key), period)
+        if plants.get(("no_problem_text", r.key)):
+            progress, problems = "", ""
+        progress = plants.get(("progress", r.key), progress)
+        for name, text in (("progress", progress), ("problems", problems), ("plans", plans)):
+            ws[f"{COL[name].letter}{excel_row}"] = text or None
+    if _rng(seed, "exp", unit_code, period.code).random() < 0.5:
+        title, text = _rng(seed, "exp-pick", unit_code).choice(EXPERIENCES)
+        exp = wb[SHEET_EXPERIENCE]
+        exp[EXP_TITLE_CELL] = title
+        exp[EXP_TEXT_CELL] = text
+    wb.properties.modified = when
+    wb.properties.lastModifiedBy = ws[FILLER_CELL].value
+    wb.save(out)
+    stamp = when.timestamp()
+    os.utime(out, (stamp, stamp))
+
+
+def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], previous: Period, into: Path) -> Path:
+    """Last period's return for one unit, sent again under a new name."""
+    unit = cfg.unit(unit_code)
+    with tempfile.TemporaryDirectory() as tmp:
+        blank_dir = Path(tmp)
+        blank = write_form(cfg, previous, unit_code, rows, blank_dir, {})
+        values = _fill_values(seed, unit_code, rows, previous)
+        prev2 = _fill_values(seed, unit_code, rows, previous.previous())
+        deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind))
+        out = into / f"{unit.name}报表(1).xlsx"
+        _fill_file(
+            blank, out, seed, unit_code, rows, values, prev2, {}, previous, _filled_on(seed, unit_code, deadline, False)
+        )
+    return out
