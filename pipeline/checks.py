@@ -1,0 +1,421 @@
+"""The value rules applied to one matched return, in one pass.
+
+Each rule is a function over a `CheckContext`, registered in RULE_FUNCTIONS; it appends
+findings and may exclude the value(s) it concerns. An excluded value is stored with status
+`excluded` and shows as 数据有误 downstream, never as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .config import Config, Kind
+from .extract import Cell, FormReturn, MatchedRow
+from .findings import Finding
+from .formspec import TEXT_FIELDS, TOTAL_LABEL
+from .periods import indicator_window, schedule_progress, scheduled_share
+from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
+
+CUMULATIVE = {Kind.count, Kind.investment, Kind.share, Kind.milestone}
+LONG_TEXT = 5000
+EPS = 1e-9
+
+
+@dataclass
+class Judged:
+    """A row's value after the rules: the parsed value, and whether an error excluded it."""
+
+    row: MatchedRow
+    parsed: Parsed
+    excluded: bool = False
+    flagged: bool = False
+
+    @property
+    def number(self) -> float | None:
+        v = self.parsed.value
+        return v if self.parsed.ok and not self.excluded and isinstance(v, float) else None
+
+    @property
+    def status(self) -> str:
+        if self.excluded:
+            return "excluded"
+        return self.parsed.status
+
+
+@dataclass
+class History:
+    """Earlier accepted values of this unit: row key → [(period end, period code, value)] oldest first."""
+
+    values: dict[str, list[tuple[dt.date, str, float | str]]] = field(default_factory=dict)
+
+    def before(self, key: str, end: dt.date) -> tuple[dt.date, str, float | str] | None:
+        earlier = [v for v in self.values.get(key, []) if v[0] < end]
+        return earlier[-1] if earlier else None
+
+
+@dataclass
+class CheckContext:
+    cfg: Config
+    ret: FormReturn
+    history: History
+    judged: dict[str, Judged] = field(default_factory=dict)
+    texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (key, field) → (text, cell)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        row: MatchedRow | None = None,
+        cell: Cell | None = None,
+        hint: str = "",
+        raw: str = "",
+    ) -> None:
+        fr = row.form_row if row else None
+        self.findings.append(
+            Finding(
+                code,
+                message,
+                hint=hint,
+                file=self.ret.file,
+                sheet=self.ret.sheet,
+                cell=cell.ref if cell else "",
+                unit_code=self.ret.unit_code,
+                unit_name=self.ret.unit_name,
+                indicator_id=fr.indicator.id if fr else "",
+                indicator_name=fr.indicator.name if fr else "",
+                row_key=fr.key if fr else "",
+                raw=raw,
+                period=self.ret.period.code,
+            )
+        )
+
+
+def label(row: MatchedRow) -> str:
+    fr = row.form_row
+    return fr.indicator.name + (f"（{fr.area_name}）" if fr.area_name and fr.area_name != TOTAL_LABEL else "")
+
+
+def fmt(x: float) -> str:
+    return f"{x:,.4f}".rstrip("0").rstrip(".")
+
+
+def check_return(cfg: Config, ret: FormReturn, history: History) -> CheckContext:
+    ctx = CheckContext(cfg, ret, history)
+    for rule in RULE_FUNCTIONS:
+        rule(ctx)
+    return ctx
+
+
+def rule_parse(ctx: CheckContext) -> None:
+    """Every value is a number in the indicator's unit (or a stage); empty is not reported, never 0."""
+    for row in ctx.ret.rows:
+        ind = row.form_row.indicator
+        cell = row.cells["value"]
+        raw = cell.raw
+        if cell.formula and not cell.formula[1]:
+            ctx.judged[row.form_row.key] = Judged(row, Parsed("invalid", raw=f"={cell.formula[0]}"), excluded=True)
+            ctx.add(
+                "V-FORMULA-NO-VALUE",
+                f"「{label(row)}」填的是公式「={cell.formula[0]}」，但文件里没有保存计算结果",
+                row,
+                cell,
+                hint="请单位用 Excel 或 WPS 打开该文件，保存一次后重新发送",
+                raw=f"={cell.formula[0]}",
+            )
+            continue
+        if ind.kind == Kind.milestone:
+            parsed = parse_stage(raw, ind.stages)
+        else:
+            parsed = parse_number(raw, ind.unit, allow_percent=ind.unit.strip() in {"%", "％"})
+        judged = Judged(row, parsed)
+        ctx.judged[row.form_row.key] = judged
+        if row.merged:
+            judged.excluded = True
+            continue  # reported once per merged range by extract
+        if parsed.status == "invalid":
+            judged.excluded = True
+            code = "V-NOT-STAGE" if ind.kind == Kind.milestone else "V-NOT-NUMBER"
+            ctx.add(
+                code,
+                f"「{label(row)}」填的是「{parsed.raw}」，{parsed.reason}",
+                row,
+                cell,
+                hint="请单位改正后重新报送；本期该项按数据有误处理",
+                raw=parsed.raw,
+            )
+        elif parsed.status in ("empty", "not_reported"):
+            how = "未填写" if parsed.status == "empty" else f"填的是「{parsed.raw.strip()}」"
+            ctx.add(
+                "V-EMPTY",
+                f"「{label(row)}」本期累计完成{how}，按未报送处理（不按 0 计）",
+                row,
+                cell,
+                hint="如确实为 0 请填 0；暂无数据请在「存在问题」中说明",
+                raw=parsed.raw,
+            )
+        elif parsed.notes:
+            judged.flagged = True
+            ctx.add(
+                "V-NORMALISED",
+                f"「{label(row)}」填的是「{parsed.raw}」，{'，'.join(parsed.notes)}，按 {_shown(parsed.value)} 入账，请核实",
+                row,
+                cell,
+                raw=parsed.raw,
+            )
+
+
+def _shown(value: float | str | None) -> str:
+    return fmt(value) if isinstance(value, float) else str(value)
+
+
+def rule_range(ctx: CheckContext) -> None:
+    for j in ctx.judged.values():
+        if j.number is None:
+            continue
+        ind = j.row.form_row.indicator
+        lo, hi = ind.value_range()
+        if (lo is not None and j.number < lo - EPS) or (hi is not None and j.number > hi + EPS):
+            j.excluded = True
+            bound = f"应在 {fmt(lo)} 到 {fmt(hi)} 之间" if hi is not None else f"不应小于 {fmt(lo)}"
+            ctx.add(
+                "V-RANGE",
+                f"「{label(j.row)}」填的是 {fmt(j.parsed.value)}，{bound}",
+                j.row,
+                j.row.cells["value"],
+                hint="请单位核实后改正",
+                raw=j.parsed.raw,
+            )
+
+
+def rule_percent_format(ctx: CheckContext) -> None:
+    """A rate typed as 95% into a number cell is stored by Excel as 0.95: flag, never rescale."""
+    for j in ctx.judged.values():
+        ind = j.row.form_row.indicator
+        target = j.row.form_row.target
+        if j.number is None or ind.kind != Kind.rate or ind.unit.strip() not in {"%", "％"}:
+            continue
+        reference = target if isinstance(target, float) else ind.baseline
+        if 0 < j.number <= 1 and reference is not None and reference > 1:
+            j.flagged = True
+            ctx.add(
+                "V-PERCENT-FORMAT",
+                f"「{label(j.row)}」的值为 {fmt(j.number)}，而目标是 {fmt(reference)}%，"
+                f"疑似单元格设成了百分比格式（{fmt(j.number * 100)}%）。已按 {fmt(j.number)} 入账，未作换算",
+                j.row,
+                j.row.cells["value"],
+                hint="请单位确认后直接填写数值（如 96.5）",
+                raw=j.parsed.raw,
+            )
+
+
+def _stage_index(ind, value) -> int | None:
+    return ind.stages.index(value) if value in ind.stages else None
+
+
+def _explained(ctx: CheckContext, key: str) -> bool:
+    return any(ctx.texts.get((key, f), ("", ""))[0] for f in ("problems", "progress"))
+
+
+def rule_decrease(ctx: CheckContext) -> None:
+    """A cumulative value never goes down from the previous accepted period without an explanation."""
+    end = ctx.ret.period.end
+    for key, j in ctx.judged.items():
+        ind = j.row.form_row.indicator
+        if ind.kind not in CUMULATIVE or not j.parsed.ok or j.excluded:
+            continue
+        prev = ctx.history.before(key, end)
+        if prev is None:
+            continue
+        _, prev_code, prev_value = prev
+        if ind.kind == Kind.milestone:
+            now_i, prev_i = _stage_index(ind, j.parsed.value), _stage_index(ind, prev_value)
+            down = now_i is not None and prev_i is not None and now_i < prev_i
+        else:
+            down = isinstance(prev_value, float) and j.parsed.value < prev_value - EPS
+        if not down:
+            continue
+        what = f"本期累计「{_shown(j.parsed.value)}」低于上期（{prev_code}）已入账的「{_shown(prev_value)}」"
+        if _explained(ctx, key):
+            j.flagged = True
+            ctx.add(
+                "V-DECREASE-EXPLAINED",
+                f"「{label(j.row)}」{what}，单位已在文字栏说明，请核实",
+                j.row,
+                j.row.cells["value"],
+                raw=j.parsed.raw,
+            )
+        else:
+            j.excluded = True
+            ctx.add(
+                "V-DECREASE",
+                f"「{label(j.row)}」{what}，累计数不应减少，且未说明原因",
+                j.row,
+                j.row.cells["value"],
+                hint="请单位核实：如上期数有误，请在「存在问题」中说明后重新报送",
+                raw=j.parsed.raw,
+            )
+
+
+def rule_outlier(ctx: CheckContext) -> None:
+    """A jump far outside the unit's usual pace is queried (the value is kept)."""
+    factor = ctx.cfg.thresholds.outlier_factor
+    end = ctx.ret.period.end
+    for key, j in ctx.judged.items():
+        fr = j.row.form_row
+        ind = fr.indicator
+        if j.number is None or ind.kind not in (Kind.count, Kind.investment, Kind.share):
+            continue
+        target = fr.target if isinstance(fr.target, float) and fr.target > 0 else None
+        share_now = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
+        prev = ctx.history.before(key, end)
+        if prev is not None and isinstance(prev[2], float):
+            prev_end, prev_code, prev_value = prev
+            delta = j.number - prev_value
+            share_prev = _share_at(prev_end, ind)
+            span = max(share_now - share_prev, 1 / 36)
+            pace = max(prev_value / share_prev if share_prev > 0 else 0.0, target or 0.0)
+            expected = pace * span
+            if expected > 0 and delta > factor * expected and (target is None or delta > 0.1 * target):
+                j.flagged = True
+                ctx.add(
+                    "V-OUTLIER",
+                    f"「{label(j.row)}」本期比上期（{prev_code}）增加 {fmt(delta)}，"
+                    f"约为正常进度增量（约 {fmt(round(expected, 2))}）的 {delta / expected:.1f} 倍，请核实是否多填或单位不对",
+                    j.row,
+                    j.row.cells["value"],
+                    raw=j.parsed.raw,
+                )
+        elif target is not None and j.number > target * max(1.5, factor * share_now):
+            j.flagged = True
+            ctx.add(
+                "V-OUTLIER",
+                f"「{label(j.row)}」累计 {fmt(j.number)}，是年度目标 {fmt(target)} 的 "
+                f"{j.number / target:.1f} 倍，远超当前进度，请核实是否多填了位数或单位不对",
+                j.row,
+                j.row.cells["value"],
+                raw=j.parsed.raw,
+            )
+
+
+def _share_at(day: dt.date, ind) -> float:
+    start, stop = indicator_window(day.year, ind.window_start, ind.deadline)
+    return schedule_progress(day, start, stop)
+
+
+def rule_child_exceeds(ctx: CheckContext) -> None:
+    """其中 ≤ its parent, in the same return and the same area."""
+    for j in ctx.judged.values():
+        fr = j.row.form_row
+        if fr.indicator.parent is None or j.number is None:
+            continue
+        parent_key = fr.indicator.parent + (f"@{fr.area_code}" if fr.area_code else "")
+        p = ctx.judged.get(parent_key)
+        if p is None or p.number is None or j.number <= p.number + EPS:
+            continue
+        child_value = j.number
+        j.excluded = True
+        ctx.add(
+            "V-CHILD-EXCEEDS",
+            f"「其中」指标「{label(j.row)}」填 {fmt(child_value)}，大于它所属的「{label(p.row)}」"
+            f"（{fmt(p.number)}），「其中」是上级指标的一部分，不应更大",
+            j.row,
+            j.row.cells["value"],
+            hint=f"请单位核实两项数字（上级指标在 {p.row.cells['value'].ref}）",
+            raw=j.parsed.raw,
+        )
+
+
+def rule_area_sum(ctx: CheckContext) -> None:
+    """Area rows add up to the 合计 the unit reported."""
+    totals = [j for j in ctx.judged.values() if j.row.form_row.is_total and j.row.form_row.kind != Kind.rate]
+    for t in totals:
+        if t.number is None or t.row.form_row.kind in (Kind.milestone, Kind.standard):
+            continue
+        ind_id = t.row.form_row.indicator.id
+        areas = [j for j in ctx.judged.values() if j.row.form_row.indicator.id == ind_id and j.row.form_row.area_code]
+        if not areas or any(a.number is None for a in areas):
+            continue
+        total = sum(a.number for a in areas)
+        reported = t.number
+        if abs(total - reported) > 1e-6 * max(1.0, abs(total)):
+            t.excluded = True
+            first, last = areas[0].row.cells["value"].ref, areas[-1].row.cells["value"].ref
+            ctx.add(
+                "V-AREA-SUM",
+                f"「{t.row.form_row.indicator.name}」合计填 {fmt(reported)}，但各区域（{first}:{last}）"
+                f"加起来是 {fmt(total)}，相差 {fmt(reported - total)}",
+                t.row,
+                t.row.cells["value"],
+                hint="请单位核对合计与各区域数字后重新报送；本期合计按数据有误处理",
+                raw=t.parsed.raw,
+            )
+
+
+def rule_texts(ctx: CheckContext) -> None:
+    """Narrative text is kept whole: control characters removed, formulas kept as their text."""
+    for row in ctx.ret.rows:
+        for f in TEXT_FIELDS:
+            cell = row.cells[f]
+            raw = cell.raw
+            if cell.formula:
+                formula = "=" + cell.formula[0]
+                shown = raw_text(raw) if cell.formula[1] and raw not in (None, "") else ""
+                ctx.add(
+                    "T-FORMULA",
+                    f"「{label(row)}」的文字栏是公式「{formula[:60]}」，已按文字原样保存，不会执行",
+                    row,
+                    cell,
+                    raw=formula[:200],
+                )
+                raw = formula if not shown else f"{shown}（公式：{formula}）"
+            text, notes = clean_text(raw, limit=10**7)
+            if notes:
+                ctx.add("T-CLEANED", f"「{label(row)}」的文字栏{'，'.join(notes)}", row, cell)
+            if len(text) > LONG_TEXT:
+                ctx.add(
+                    "T-LONG",
+                    f"「{label(row)}」的文字栏有 {len(text)} 字，远超正常篇幅；已完整保存，简报中只引用开头部分",
+                    row,
+                    cell,
+                    hint="请单位精简文字",
+                )
+            if text:
+                ctx.texts[(row.form_row.key, f)] = (text, cell.ref)
+
+
+def rule_lag_reason(ctx: CheckContext) -> None:
+    """A lagging indicator comes with an explanation in 存在问题."""
+    lag = ctx.cfg.thresholds.lagging_pp
+    for key, j in ctx.judged.items():
+        fr = j.row.form_row
+        ind = fr.indicator
+        if j.number is None or not isinstance(fr.target, float) or fr.target <= 0:
+            continue
+        if ind.kind not in (Kind.count, Kind.investment, Kind.share):
+            continue
+        schedule = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
+        completion = j.number / fr.target
+        if (schedule - completion) * 100 > lag and not ctx.texts.get((key, "problems")):
+            ctx.add(
+                "V-LAG-NO-REASON",
+                f"「{label(j.row)}」完成率 {completion:.1%}，落后序时进度（{schedule:.1%}）"
+                f"{(schedule - completion) * 100:.1f} 个百分点，但「存在问题」未说明原因",
+                j.row,
+                j.row.cells["problems"],
+                hint="请单位补充滞后原因和下步措施",
+            )
+
+
+RULE_FUNCTIONS = [
+    rule_texts,  # first: later rules look at whether a unit explained itself
+    rule_parse,
+    rule_range,
+    rule_percent_format,
+    rule_decrease,
+    rule_outlier,
+    rule_child_exceeds,
+    rule_area_sum,
+    rule_lag_reason,
+]

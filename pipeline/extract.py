@@ -1,0 +1,465 @@
+"""From a RawWorkbook to a FormReturn: which unit, which period, which row is which.
+
+Identity first (hidden metadata; else the title block and the file name, with a warning),
+then rows matched by their stable key (else by indicator and area name), then the structure
+rules: missing, extra, duplicated rows, edited locked cells, merged input cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .config import Config
+from .errors import UserError
+from .findings import Finding
+from .formspec import (
+    COLUMNS,
+    DATE_CELL,
+    EXP_TEXT_CELL,
+    EXP_TITLE_CELL,
+    FILLER_CELL,
+    FORM_TYPE,
+    HEADER_ROW,
+    PHONE_CELL,
+    REVIEWER_CELL,
+    SHEET_EXPERIENCE,
+    SHEET_FORM,
+    SHEET_META,
+    TEMPLATE_VERSION,
+    TOTAL_LABEL,
+    FormRow,
+    col_index,
+)
+from .periods import Period, parse_period
+from .readers import RawSheet, RawWorkbook, col_letters, col_number
+from .values import raw_text
+
+SUPPORTED_VERSIONS = {TEMPLATE_VERSION}
+INPUT_COLUMNS = ("value", "progress", "problems", "plans")
+
+
+class Rejected(Exception):
+    """The file cannot be trusted as a whole; carries the findings that say why."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(findings[0].message if findings else "rejected")
+        self.findings = findings
+
+
+@dataclass
+class Cell:
+    raw: object
+    ref: str  # "H7"
+    formula: tuple[str, bool] | None = None  # (formula text, has cached value)
+
+
+@dataclass
+class MatchedRow:
+    form_row: FormRow
+    excel_row: int
+    cells: dict[str, Cell]  # field → cell, for the input columns
+    merged: str = ""  # the merged range over its inputs, if any
+
+
+@dataclass
+class FormReturn:
+    file: str
+    sheet: str
+    unit_code: str
+    unit_name: str
+    period: Period
+    identified_by: str  # meta, title, filename
+    config_fingerprint: str = ""
+    header: dict[str, Cell] = field(default_factory=dict)  # filler, phone, reviewer, date
+    rows: list[MatchedRow] = field(default_factory=list)
+    experience_title: str = ""
+    experience_text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _fold(text: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw_text(text)))
+
+
+def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, list[FormRow]]) -> FormReturn:
+    """Identify and match a workbook; raise Rejected when the file as a whole cannot be used."""
+    findings: list[Finding] = []
+    sheet = _form_sheet(raw, file_label, findings)
+    header_row, columns = _header(sheet, file_label, findings)
+    meta = _meta(raw)
+    unit_code, period, how = _identify(raw, sheet, meta, file_label, cfg, findings)
+    unit = cfg.unit(unit_code)
+    ret = FormReturn(file_label, sheet.name, unit_code, unit.name, period, how, meta.get("config_fingerprint", ""))
+    ret.findings = findings
+
+    def finding(code: str, message: str, **kw) -> Finding:
+        f = Finding(
+            code,
+            message,
+            file=file_label,
+            sheet=sheet.name,
+            unit_code=unit_code,
+            unit_name=unit.name,
+            period=period.code,
+            **kw,
+        )
+        findings.append(f)
+        return f
+
+    if meta and meta.get("config_fingerprint") and meta["config_fingerprint"] != cfg.fingerprint():
+        finding(
+            "F-CONFIG-CHANGED",
+            "这份填报表是按另一版本的分解方案生成的，已按指标编号逐行核对",
+            hint="如分解方案已调整，请向该单位下发新表",
+        )
+    ret.header = {
+        name: _cell(sheet, ref)
+        for name, ref in [
+            ("filler", FILLER_CELL),
+            ("phone", PHONE_CELL),
+            ("reviewer", REVIEWER_CELL),
+            ("date", DATE_CELL),
+        ]
+    }
+    _match_rows(ret, sheet, header_row, columns, expected.get(unit_code, []), finding)
+    exp = raw.sheet(SHEET_EXPERIENCE)
+    if exp is not None:
+        ret.experience_title = raw_text(_cell(exp, EXP_TITLE_CELL).raw).strip()
+        ret.experience_text = raw_text(_cell(exp, EXP_TEXT_CELL).raw)
+    return ret
+
+
+def _cell(sheet: RawSheet, ref: str) -> Cell:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    row, col = int(m.group(2)), col_number(m.group(1))
+    return Cell(sheet.cell(row, col), ref, sheet.formulas.get(ref))
+
+
+def _reject(code: str, message: str, file_label: str, hint: str = "", sheet: str = "", **kw) -> Rejected:
+    return Rejected([Finding(code, message, hint=hint, file=file_label, sheet=sheet, **kw)])
+
+
+def _form_sheet(raw: RawWorkbook, file_label: str, findings: list[Finding]) -> RawSheet:
+    if SHEET_FORM in raw.sheets:
+        return raw.sheets[SHEET_FORM]
+    for sheet in raw.sheets.values():
+        if _find_header_row(sheet) is not None:
+            findings.append(
+                Finding(
+                    "F-SHEET-RENAMED",
+                    f"工作表「{SHEET_FORM}」被改名为「{sheet.name}」，已按表头识别",
+                    hint="下次请勿修改工作表名称",
+                    file=file_label,
+                    sheet=sheet.name,
+                )
+            )
+            return sheet
+    names = "、".join(raw.sheets) or "（无）"
+    raise _reject(
+        "F-NOT-FORM",
+        f"找不到「{SHEET_FORM}」工作表，也没有哪张表带有填报表的表头（现有工作表：{names}）",
+        file_label,
+        hint="请单位使用下发的填报表填写，不要另建表格",
+    )
+
+
+def _find_header_row(sheet: RawSheet) -> int | None:
+    for r in range(1, min(len(sheet.rows), 30) + 1):
+        texts = {_fold(v) for v in sheet.rows[r - 1]}
+        if "本期累计完成" in texts and "指标" in texts:
+            return r
+    return None
+
+
+def _header(sheet: RawSheet, file_label: str, findings: list[Finding]) -> tuple[int, dict[str, int]]:
+    """The header row and each field's column: by header text, else by the template position."""
+    row = _find_header_row(sheet)
+    if row is None:
+        raise _reject(
+            "F-NOT-FORM",
+            "表头（序号、项目、指标……本期累计完成）被删除或改动，无法识别各列",
+            file_label,
+            hint="请单位使用下发的填报表重新填写",
+            sheet=sheet.name,
+            cell=f"A{HEADER_ROW}",
+        )
+    texts = [_fold(v) for v in sheet.rows[row - 1]]
+    columns: dict[str, int] = {}
+    for c in COLUMNS:
+        if c.header in texts:
+            columns[c.field] = texts.index(c.header)
+        else:
+            columns[c.field] = col_index(c.letter)
+            if c.field != "key":
+                shown = texts[columns[c.field]] if columns[c.field] < len(texts) else ""
+                findings.append(
+                    Finding(
+                        "F-HEADER-EDITED",
+                        f"表头「{c.header}」被改成了「{shown}」，已按原位置读取",
+                        hint="下次请勿修改表头",
+                        file=file_label,
+                        sheet=sheet.name,
+                        cell=f"{c.letter}{row}",
+                        raw=shown,
+                    )
+                )
+    if row != HEADER_ROW:
+        findings.append(
+            Finding(
+                "F-HEADER-EDITED",
+                f"表头应在第{HEADER_ROW}行，实际在第{row}行（上方插入或删除了行），已按表头识别",
+                file=file_label,
+                sheet=sheet.name,
+                cell=f"A{row}",
+            )
+        )
+    return row, columns
+
+
+def _meta(raw: RawWorkbook) -> dict[str, str]:
+    sheet = raw.sheet(SHEET_META)
+    if sheet is None:
+        return {}
+    pairs = {}
+    for r in sheet.rows:
+        if len(r) >= 2 and isinstance(r[0], str) and r[0]:
+            pairs[r[0]] = raw_text(r[1])
+    return pairs if pairs.get("form_type") == FORM_TYPE else {"form_type": pairs.get("form_type", "")}
+
+
+def _identify(
+    raw: RawWorkbook, sheet: RawSheet, meta: dict, file_label: str, cfg: Config, findings: list[Finding]
+) -> tuple[str, Period, str]:
+    if meta.get("unit_code"):
+        version = meta.get("template_version", "")
+        if not version.isdigit() or int(version) not in SUPPORTED_VERSIONS:
+            raise _reject(
+                "F-TEMPLATE-VERSION",
+                f"填报表版本「{version}」不是本程序支持的版本（{TEMPLATE_VERSION}）",
+                file_label,
+                hint="请向该单位重新下发本期填报表",
+            )
+        if meta.get("year") != str(cfg.year):
+            raise _reject(
+                "F-WRONG-YEAR",
+                f"这是 {meta.get('year')} 年的填报表，现行分解方案是 {cfg.year} 年的",
+                file_label,
+                hint="请单位使用本年度下发的填报表",
+                raw=meta.get("year", ""),
+            )
+        code = meta["unit_code"]
+        if code not in {u.code for u in cfg.units}:
+            raise _reject(
+                "F-UNKNOWN-UNIT",
+                f"表内登记的单位编码「{code}」（{meta.get('unit_name', '')}）不在分解方案中",
+                file_label,
+                hint="请确认该表是否来自其他县市或旧版方案",
+                raw=code,
+            )
+        try:
+            period = parse_period(meta.get("period", ""))
+        except UserError:
+            raise _reject("F-UNKNOWN-PERIOD", f"表内登记的期别「{meta.get('period')}」无法识别", file_label) from None
+        return code, period, "meta"
+    findings.append(
+        Finding(
+            "F-META-MISSING",
+            "文件中没有本系统生成的隐藏信息页（可能是把数据粘贴到了新表，或重新录入的表格），"
+            "已根据表头和文件名识别单位与期别，请核对",
+            hint="下次请直接在下发的填报表上填写",
+            file=file_label,
+            sheet=sheet.name,
+        )
+    )
+    unit_code, how = _unit_from_text(sheet, file_label, cfg)
+    period = _period_from_text(sheet, file_label)
+    if period.year != cfg.year:
+        raise _reject("F-WRONG-YEAR", f"这是 {period.year} 年的报表，现行分解方案是 {cfg.year} 年的", file_label)
+    return unit_code, period, how
+
+
+def _title_texts(sheet: RawSheet) -> list[str]:
+    return [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
+
+
+def _unit_from_text(sheet: RawSheet, file_label: str, cfg: Config) -> tuple[str, str]:
+    names = sorted(((n, u.code) for u in cfg.units for n in [u.name, *u.aliases]), key=lambda x: -len(x[0]))
+    for source, texts in (("title", _title_texts(sheet)), ("filename", [file_label])):
+        for text in texts:
+            folded = _fold(text)
+            for name, code in names:
+                if _fold(name) in folded:
+                    return code, source
+    raise _reject(
+        "F-UNKNOWN-UNIT",
+        "无法识别填报单位：表头和文件名中都找不到分解方案里的单位名称",
+        file_label,
+        hint="请单位使用下发的填报表，或在文件名中写明单位全称",
+    )
+
+
+_PERIOD_IN_TEXT = re.compile(
+    r"(\d{4})年(\d{1,2})月(上旬|中旬|下旬)?|(\d{4})年(第?[一二三四1-4]季度)|(\d{4})-(\d{1,2})(?:-([1-3]))?(?!\d)"
+)
+
+
+def _period_from_text(sheet: RawSheet, file_label: str) -> Period:
+    for text in [*_title_texts(sheet), file_label]:
+        for m in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+            try:
+                return parse_period(m.group(0))
+            except UserError:
+                continue
+    raise _reject(
+        "F-UNKNOWN-PERIOD",
+        "无法识别期别：表头和文件名中都找不到「2023年5月」这样的期别",
+        file_label,
+        hint="请单位使用下发的填报表，或在文件名中写明期别",
+    )
+
+
+def _match_rows(
+    ret: FormReturn, sheet: RawSheet, header_row: int, columns: dict[str, int], expected: list[FormRow], finding
+) -> None:
+    by_key = {r.key: r for r in expected}
+    by_name = {(_fold(r.indicator.name), _fold(r.area_name)): r for r in expected}
+    seen: dict[str, list[int]] = {}
+    matched: dict[str, MatchedRow] = {}
+    key_col = columns["key"]
+    last_name = ""
+    for r in range(header_row + 1, len(sheet.rows) + 1):
+        values = sheet.rows[r - 1]
+        if all(v in (None, "") for v in values):
+            continue
+        key = raw_text(sheet.cell(r, key_col)).strip()
+        name = _fold(sheet.cell(r, columns["indicator"])) or last_name
+        last_name = name
+        area = _fold(sheet.cell(r, columns["area"]))
+        form_row = by_key.get(key)
+        if form_row is None:
+            form_row = by_name.get((name, area)) or (by_name.get((name, _fold(TOTAL_LABEL))) if not area else None)
+            if form_row is None:
+                if any(sheet.cell(r, columns[f]) not in (None, "") for f in INPUT_COLUMNS):
+                    finding(
+                        "R-ROW-EXTRA",
+                        f"第{r}行不是下发表格中的指标行{f'（行键「{key}」不认识）' if key else ''}，其数据未入账",
+                        hint="请单位不要增加行；如确需补充指标，请联系实事办",
+                        cell=f"A{r}",
+                        row_key=key,
+                    )
+                continue
+            if key:
+                finding(
+                    "R-ROW-EXTRA",
+                    f"第{r}行的行键「{key}」不认识，已按指标名称「{form_row.indicator.name}」匹配",
+                    cell=f"{col_letters(key_col)}{r}",
+                    row_key=form_row.key,
+                    indicator_id=form_row.indicator.id,
+                )
+            elif ret.identified_by == "meta":
+                finding(
+                    "R-ROW-MATCHED-BY-NAME",
+                    f"第{r}行的隐藏行键被删除，已按指标名称「{form_row.indicator.name}」匹配",
+                    cell=f"A{r}",
+                    row_key=form_row.key,
+                    indicator_id=form_row.indicator.id,
+                )
+        seen.setdefault(form_row.key, []).append(r)
+        cells = {
+            f: Cell(
+                sheet.cell(r, columns[f]),
+                f"{col_letters(columns[f])}{r}",
+                sheet.formulas.get(f"{col_letters(columns[f])}{r}"),
+            )
+            for f in INPUT_COLUMNS
+        }
+        row = MatchedRow(form_row, r, cells)
+        _check_locked(row, sheet, columns, finding)
+        matched.setdefault(form_row.key, row)
+    _merged_inputs(matched, sheet, columns, finding)
+    for key, rows in seen.items():
+        if len(rows) > 1:
+            fr = by_key[key]
+            finding(
+                "R-ROW-DUPLICATE",
+                f"指标「{_label(fr)}」出现了 {len(rows)} 次（第{'、'.join(map(str, rows))}行），无法确定以哪一行为准，均未入账",
+                hint="请单位删除重复的行后重新报送",
+                cell=f"A{rows[0]}",
+                row_key=key,
+                indicator_id=fr.indicator.id,
+                indicator_name=fr.indicator.name,
+            )
+            matched.pop(key, None)
+    for fr in expected:
+        if fr.key not in seen:
+            finding(
+                "R-ROW-MISSING",
+                f"缺少指标「{_label(fr)}」这一行（可能被删除），该指标本期按未报送处理",
+                hint="请单位恢复该行并填写后重新报送",
+                row_key=fr.key,
+                indicator_id=fr.indicator.id,
+                indicator_name=fr.indicator.name,
+            )
+    order = {fr.key: i for i, fr in enumerate(expected)}
+    ret.rows = sorted(matched.values(), key=lambda m: order[m.form_row.key])
+
+
+def _label(fr: FormRow) -> str:
+    return fr.indicator.name + (f"（{fr.area_name}）" if fr.area_name and fr.area_name != TOTAL_LABEL else "")
+
+
+def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], finding) -> None:
+    fr = row.form_row
+    shown_target = sheet.cell(row.excel_row, columns["target"])
+    expected_target = fr.target_text()
+    if shown_target is not None and _fold(shown_target) != _fold(expected_target):
+        try:
+            same = float(shown_target) == float(expected_target)
+        except (TypeError, ValueError):
+            same = False
+        if not same:
+            finding(
+                "R-LOCKED-EDITED",
+                f"「{_label(fr)}」的年度目标被改成了「{raw_text(shown_target)}」，以分解方案的 {expected_target} 为准",
+                cell=f"{col_letters(columns['target'])}{row.excel_row}",
+                raw=raw_text(shown_target),
+                row_key=fr.key,
+                indicator_id=fr.indicator.id,
+                indicator_name=fr.indicator.name,
+            )
+    unit = sheet.cell(row.excel_row, columns["measure"])
+    if unit is not None and _fold(unit) != _fold(fr.indicator.unit):
+        finding(
+            "R-LOCKED-EDITED",
+            f"「{_label(fr)}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.indicator.unit}」为准，请核实所填数字的单位",
+            cell=f"{col_letters(columns['measure'])}{row.excel_row}",
+            raw=raw_text(unit),
+            row_key=fr.key,
+            indicator_id=fr.indicator.id,
+            indicator_name=fr.indicator.name,
+        )
+
+
+def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dict[str, int], finding) -> None:
+    by_row = {m.excel_row: m for m in matched.values()}
+    inputs = {columns[f] for f in INPUT_COLUMNS}
+    for r1, c1, r2, c2 in sheet.merged:
+        if not any(c1 <= c <= c2 for c in inputs):
+            continue
+        rows = [by_row[r + 1] for r in range(r1, r2 + 1) if r + 1 in by_row]
+        if not rows or (r1 == r2 and c1 == c2):
+            continue
+        ref = f"{col_letters(c1)}{r1 + 1}:{col_letters(c2)}{r2 + 1}"
+        for m in rows:
+            m.merged = ref
+        names = "、".join(_label(m.form_row) for m in rows)
+        finding(
+            "R-MERGED",
+            f"合并了填写单元格 {ref}（涉及{names}），无法分清各行各栏的内容，相关数值未入账",
+            hint="请单位取消合并单元格、逐行填写后重新报送",
+            cell=ref,
+            row_key=rows[0].form_row.key,
+            indicator_id=rows[0].form_row.indicator.id,
+        )

@@ -1,0 +1,304 @@
+"""The ledger: SQLite, and the only code that writes it.
+
+One transaction per returned file, so a run killed mid-batch leaves whole files or nothing;
+content hashes make re-runs add nothing. A resubmission supersedes the earlier one for its
+unit and period; history is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    original_path TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime TEXT NOT NULL,
+    archive_path TEXT NOT NULL,
+    received_order INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'superseded', 'rejected')),
+    unit_code TEXT,
+    period TEXT,
+    period_end TEXT,
+    identified_by TEXT,
+    config_fingerprint TEXT,
+    received_date TEXT,
+    received_source TEXT,
+    late INTEGER NOT NULL DEFAULT 0,
+    filler TEXT,
+    phone TEXT,
+    reviewer TEXT,
+    filled_date TEXT
+);
+CREATE INDEX IF NOT EXISTS submissions_unit_period ON submissions (unit_code, period);
+CREATE TABLE IF NOT EXISTS cell_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    row_key TEXT NOT NULL,
+    indicator_id TEXT NOT NULL,
+    area_code TEXT,
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    raw_text TEXT NOT NULL,
+    value_num REAL,
+    value_text TEXT,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'not_reported', 'invalid', 'excluded')),
+    flagged INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (submission_id, row_key)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    file TEXT, sheet TEXT, cell TEXT,
+    unit_code TEXT, unit_name TEXT, indicator_id TEXT, indicator_name TEXT, row_key TEXT,
+    raw TEXT, message TEXT NOT NULL, hint TEXT, period TEXT
+);
+CREATE TABLE IF NOT EXISTS narratives (
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    row_key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    cell TEXT,
+    PRIMARY KEY (submission_id, row_key, field)
+);
+CREATE TABLE IF NOT EXISTS experiences (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions (id),
+    title TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+"""
+
+FINDING_FIELDS = [
+    "code",
+    "severity",
+    "file",
+    "sheet",
+    "cell",
+    "unit_code",
+    "unit_name",
+    "indicator_id",
+    "indicator_name",
+    "row_key",
+    "raw",
+    "message",
+    "hint",
+    "period",
+]
+
+
+@dataclass
+class Submission:
+    sha256: str
+    original_path: str
+    original_name: str
+    size: int
+    mtime: str
+    archive_path: str
+    status: str = "rejected"
+    unit_code: str | None = None
+    period: str | None = None
+    period_end: str | None = None
+    identified_by: str | None = None
+    config_fingerprint: str | None = None
+    received_date: str | None = None
+    received_source: str | None = None
+    late: bool = False
+    filler: str | None = None
+    phone: str | None = None
+    reviewer: str | None = None
+    filled_date: str | None = None
+
+
+@dataclass
+class StoredValue:
+    row_key: str
+    indicator_id: str
+    area_code: str | None
+    sheet: str
+    cell: str
+    raw_text: str
+    value_num: float | None
+    value_text: str | None
+    status: str
+    flagged: bool
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reads ---------------------------------------------------------------------------
+    def known(self, sha256: str) -> sqlite3.Row | None:
+        cur = self.db.execute(
+            "SELECT id, original_name, status, unit_code, period FROM submissions WHERE sha256 = ?", (sha256,)
+        )
+        return cur.fetchone()
+
+    def current(self, unit_code: str, period: str) -> tuple[int, str] | None:
+        cur = self.db.execute(
+            "SELECT id, original_name FROM submissions WHERE unit_code = ? AND period = ? AND status = 'accepted'",
+            (unit_code, period),
+        )
+        return cur.fetchone()
+
+    def history(self, unit_code: str) -> dict[str, list[tuple[dt.date, str, float | str]]]:
+        """Accepted, unexcluded values of a unit by row key, oldest period first."""
+        cur = self.db.execute(
+            """SELECT s.period_end, s.period, v.row_key, v.value_num, v.value_text
+               FROM cell_values v JOIN submissions s ON s.id = v.submission_id
+               WHERE s.unit_code = ? AND s.status = 'accepted' AND v.status = 'ok'
+               ORDER BY s.period_end, s.received_order""",
+            (unit_code,),
+        )
+        out: dict[str, list] = {}
+        for end, code, key, num, text in cur:
+            out.setdefault(key, []).append((dt.date.fromisoformat(end), code, num if num is not None else text))
+        return out
+
+    def submissions(self, period: str | None = None) -> list[sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        try:
+            sql = "SELECT * FROM submissions" + (" WHERE period = ?" if period else "") + " ORDER BY received_order"
+            return list(self.db.execute(sql, (period,) if period else ()))
+        finally:
+            self.db.row_factory = None
+
+    def findings_for(self, period: str) -> list[Finding]:
+        """Findings of the period's current submissions (accepted or rejected, not superseded)."""
+        cols = ", ".join(f"f.{c}" for c in FINDING_FIELDS if c != "severity")
+        cur = self.db.execute(
+            f"""SELECT {cols} FROM findings f JOIN submissions s ON s.id = f.submission_id
+                WHERE s.period = ? AND s.status != 'superseded' ORDER BY s.received_order, f.id""",
+            (period,),
+        )
+        names = [c for c in FINDING_FIELDS if c != "severity"]
+        return [Finding(**{k: (v or "") for k, v in zip(names, row, strict=True)}) for row in cur]
+
+    def values_for(self, period: str) -> list[tuple[str, StoredValue]]:
+        cur = self.db.execute(
+            """SELECT s.unit_code, v.row_key, v.indicator_id, v.area_code, v.sheet, v.cell, v.raw_text, v.value_num,
+                      v.value_text, v.status, v.flagged
+               FROM cell_values v JOIN submissions s ON s.id = v.submission_id
+               WHERE s.period = ? AND s.status = 'accepted' ORDER BY s.received_order, v.rowid""",
+            (period,),
+        )
+        return [(row[0], StoredValue(*row[1:10], bool(row[10]))) for row in cur]
+
+    def periods(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT period FROM submissions WHERE period IS NOT NULL ORDER BY period_end"
+            )
+        ]
+
+    # -- the one write path --------------------------------------------------------------
+    def record(
+        self,
+        sub: Submission,
+        values: Iterable[StoredValue] = (),
+        findings: Iterable[Finding] = (),
+        narratives: Iterable[tuple[str, str, str, str]] = (),
+        experience: tuple[str, str] | None = None,
+    ) -> int:
+        """Store one file and everything read from it, atomically; supersede the earlier accepted one."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            order = db.execute("SELECT COALESCE(MAX(received_order), 0) + 1 FROM submissions").fetchone()[0]
+            if sub.status == "accepted":
+                db.execute(
+                    "UPDATE submissions SET status = 'superseded' WHERE unit_code = ? AND period = ? "
+                    "AND status = 'accepted'",
+                    (sub.unit_code, sub.period),
+                )
+            cur = db.execute(
+                """INSERT INTO submissions (sha256, original_path, original_name, size, mtime, archive_path,
+                       received_order, status, unit_code, period, period_end, identified_by, config_fingerprint,
+                       received_date, received_source, late, filler, phone, reviewer, filled_date)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    sub.sha256,
+                    sub.original_path,
+                    sub.original_name,
+                    sub.size,
+                    sub.mtime,
+                    sub.archive_path,
+                    order,
+                    sub.status,
+                    sub.unit_code,
+                    sub.period,
+                    sub.period_end,
+                    sub.identified_by,
+                    sub.config_fingerprint,
+                    sub.received_date,
+                    sub.received_source,
+                    int(sub.late),
+                    sub.filler,
+                    sub.phone,
+                    sub.reviewer,
+                    sub.filled_date,
+                ),
+            )
+            sid = cur.lastrowid
+            db.executemany(
+                """INSERT INTO cell_values (submission_id, row_key, indicator_id, area_code, sheet, cell, raw_text,
+                       value_num, value_text, status, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        sid,
+                        v.row_key,
+                        v.indicator_id,
+                        v.area_code,
+                        v.sheet,
+                        v.cell,
+                        v.raw_text,
+                        v.value_num,
+                        v.value_text,
+                        v.status,
+                        int(v.flagged),
+                    )
+                    for v in values
+                ],
+            )
+            db.executemany(
+                f"INSERT INTO findings (submission_id, {', '.join(FINDING_FIELDS)}) "
+                f"VALUES (?, {', '.join('?' * len(FINDING_FIELDS))})",
+                [(sid, *[getattr(f, c) for c in FINDING_FIELDS]) for f in findings],
+            )
+            db.executemany(
+                "INSERT INTO narratives (submission_id, row_key, field, text, cell) VALUES (?, ?, ?, ?, ?)",
+                [(sid, *n) for n in narratives],
+            )
+            if experience and (experience[0] or experience[1]):
+                db.execute("INSERT INTO experiences (submission_id, title, text) VALUES (?, ?, ?)", (sid, *experience))
+            db.execute("COMMIT")
+            return sid
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

@@ -1,0 +1,167 @@
+"""The two ingest workbooks staff print and phone from: 校验报告.xlsx and 催报名单.xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from .config import Config
+from .findings import ERROR, Finding
+from .forms import WORKBOOK_OPTIONS, display_width
+from .periods import Period, report_deadline
+
+FINDING_COLUMNS = [
+    ("序号", 6),
+    ("严重程度", 9),
+    ("问题类型", 16),
+    ("填报单位", 20),
+    ("文件", 30),
+    ("工作表", 10),
+    ("单元格", 9),
+    ("指标", 22),
+    ("所填内容", 14),
+    ("问题说明", 50),
+    ("处理建议", 32),
+    ("规则代码", 16),
+]
+
+
+@dataclass
+class ChaseRow:
+    unit_code: str
+    unit_name: str
+    status: str  # 未报送, 逾期报送, 被拒收
+    person: str
+    phone: str
+    deadline: dt.date
+    received: str
+    note: str
+
+
+def _sheet_setup(wb, ws, title: str, subtitle: str, columns: list[tuple[str, float]], n_rows: int) -> dict:
+    f = {
+        "title": wb.add_format({"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"}),
+        "sub": wb.add_format({"font_name": "宋体", "font_size": 10, "align": "center"}),
+        "head": wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 10,
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "bg_color": "#D9E1F2",
+                "text_wrap": True,
+            }
+        ),
+        "cell": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top", "text_wrap": True}),
+        "err": wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 10,
+                "border": 1,
+                "valign": "top",
+                "bold": True,
+                "font_color": "#C00000",
+                "text_wrap": True,
+            }
+        ),
+    }
+    last = len(columns) - 1
+    ws.merge_range(0, 0, 0, last, title, f["title"])
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, last, subtitle, f["sub"])
+    for c, (name, width) in enumerate(columns):
+        ws.write_string(2, c, name, f["head"])
+        ws.set_column(c, c, width)
+    ws.freeze_panes(3, 0)
+    ws.autofilter(2, 0, 2 + max(n_rows, 0), last)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    return f
+
+
+def write_findings_report(path: Path, cfg: Config, period: Period, findings: list[Finding], summary: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    order = sorted(findings, key=lambda f: (f.severity != ERROR, f.unit_name or "~", f.file, _cell_order(f.cell)))
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        ws = wb.add_worksheet("校验问题")
+        title = f"{period.label}重点民生实事报表校验报告"
+        f = _sheet_setup(wb, ws, title, summary, FINDING_COLUMNS, len(order))
+        for i, item in enumerate(order, start=1):
+            style = f["err"] if item.severity == ERROR else f["cell"]
+            values = [
+                str(i),
+                item.severity,
+                item.title,
+                item.unit_name or item.unit_code,
+                item.file,
+                item.sheet,
+                item.cell,
+                item.indicator_name,
+                item.raw[:500],
+                item.message,
+                item.hint,
+                item.code,
+            ]
+            for c, v in enumerate(values):
+                ws.write_string(2 + i, c, v, style if c < 2 else f["cell"])
+            ws.set_row(2 + i, _height(item.message, 50))
+        if not order:
+            ws.merge_range(3, 0, 3, len(FINDING_COLUMNS) - 1, "本期报表未发现问题。", f["cell"])
+        wb.set_properties({"title": title, "author": cfg.office.name})
+    finally:
+        wb.close()
+    return path
+
+
+def _height(text: str, width: float) -> float:
+    lines = max(1, -(-display_width(text) // int(width)))
+    return min(400, 15 * lines + 3)
+
+
+def _cell_order(ref: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
+    return (int(digits) if digits else 0, ref)
+
+
+CHASE_COLUMNS = [
+    ("序号", 6),
+    ("填报单位", 26),
+    ("情况", 10),
+    ("联系人", 10),
+    ("联系电话", 16),
+    ("报送截止", 14),
+    ("收到日期", 14),
+    ("说明", 50),
+]
+
+
+def write_chase_list(path: Path, cfg: Config, period: Period, rows: list[ChaseRow]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        ws = wb.add_worksheet("催报名单")
+        deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
+        title = f"{period.label}重点民生实事报表催报名单"
+        missing = sum(1 for r in rows if r.status == "未报送")
+        subtitle = f"报送截止：{deadline:%Y年%m月%d日}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
+        f = _sheet_setup(wb, ws, title, subtitle, CHASE_COLUMNS, len(rows))
+        for i, r in enumerate(rows, start=1):
+            values = [str(i), r.unit_name, r.status, r.person, r.phone, f"{r.deadline:%Y-%m-%d}", r.received, r.note]
+            for c, v in enumerate(values):
+                ws.write_string(2 + i, c, v, f["err"] if c == 2 and r.status == "未报送" else f["cell"])
+        if not rows:
+            ws.merge_range(3, 0, 3, len(CHASE_COLUMNS) - 1, "各单位均已按时报送。", f["cell"])
+        wb.set_properties({"title": title, "author": cfg.office.name})
+    finally:
+        wb.close()
+    return path

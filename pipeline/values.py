@@ -1,0 +1,149 @@
+"""Reading what a unit typed into a value cell, tolerantly, and saying what was done.
+
+Pure functions. An empty cell is "not reported", never zero; `/`, `—`, `无` are an explicit
+"not reported"; anything that is not clearly a number (or, for a milestone, one of its stages)
+is invalid and is never guessed into a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+NOT_REPORTED_TOKENS = {"/", "-", "--", "—", "——", "―", "无", "暂无", "未报", "未填", "n/a", "na", "null", "空"}
+EXCEL_ERRORS = {"#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_NUM_THEN_TEXT = re.compile(r"^([+-]?[\d.,]+)\s*([^\d.,\s].*)$")
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """`status`: ok, empty (cell left blank), not_reported (`/`, `无`…), invalid."""
+
+    status: str
+    value: float | str | None = None
+    raw: str = ""
+    notes: tuple[str, ...] = ()
+    reason: str = ""  # for invalid: a plain Chinese sentence
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class _Work:
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def raw_text(raw: object) -> str:
+    """The value as the unit typed it, for messages and provenance."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return raw.isoformat()
+    return str(raw)
+
+
+def parse_number(raw: object, unit: str = "", allow_percent: bool = False) -> Parsed:
+    shown = raw_text(raw)
+    if raw is None:
+        return Parsed("empty", raw=shown)
+    if isinstance(raw, bool):
+        return Parsed("invalid", raw=shown, reason="填的是逻辑值（TRUE/FALSE），应填数字")
+    if isinstance(raw, (dt.datetime, dt.date, dt.time)):
+        return Parsed("invalid", raw=shown, reason="填成了日期或时间，应填数字（可能是单元格格式被设成了日期）")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Parsed("invalid", raw=shown, reason="不是有效数字")
+        return Parsed("ok", float(raw), shown)
+    w = _Work(str(raw))
+    _normalise(w)
+    if not w.text:
+        return Parsed("empty", raw=shown, notes=tuple(w.notes))
+    if w.text.lower() in NOT_REPORTED_TOKENS:
+        return Parsed("not_reported", raw=shown, notes=(f"「{shown.strip()}」按未填报处理",))
+    if w.text.upper() in EXCEL_ERRORS:
+        return Parsed("invalid", raw=shown, reason=f"单元格显示错误值「{w.text}」，请检查公式或改填数字")
+    if w.text.startswith("="):
+        return Parsed("invalid", raw=shown, reason="填的是公式而不是数字，请直接填写数字")
+    return _to_number(w, shown, unit, allow_percent)
+
+
+def _normalise(w: _Work) -> None:
+    text = unicodedata.normalize("NFKC", w.text)
+    if text != w.text:
+        w.notes.append("全角字符已转为半角")
+    stripped = _SPACES.sub("", text)
+    if stripped != text and stripped != text.strip():
+        w.notes.append("去掉了数字中的空格")
+    elif stripped != text:
+        w.notes.append("去掉了首尾空格")
+    w.text = stripped
+
+
+def _to_number(w: _Work, shown: str, unit: str, allow_percent: bool) -> Parsed:
+    text = w.text
+    if text.endswith("%"):
+        if not allow_percent:
+            return Parsed("invalid", raw=shown, reason="该指标不是百分比，不应带「%」，请只填数字")
+        text = text[:-1]
+        w.notes.append("去掉了百分号")
+    m = _NUM_THEN_TEXT.match(text)
+    if m and not _NUMBER.fullmatch(text):
+        number, suffix = m.group(1), m.group(2)
+        norm_unit = unicodedata.normalize("NFKC", unit).replace(" ", "")
+        if norm_unit and suffix == norm_unit:
+            w.notes.append(f"去掉了单位「{suffix}」")
+            text = number
+        else:
+            hint = f"，本指标的计量单位是「{unit}」" if unit else ""
+            return Parsed("invalid", raw=shown, reason=f"数字后面带了「{suffix}」{hint}，请只填数字")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+        w.notes.append("去掉了千分位逗号")
+    if not _NUMBER.fullmatch(text):
+        return Parsed("invalid", raw=shown, reason="不是数字，请只填阿拉伯数字（如 1234 或 12.5）")
+    return Parsed("ok", float(text), shown, tuple(w.notes))
+
+
+def parse_stage(raw: object, stages: list[str]) -> Parsed:
+    """A milestone's value: one of its stages, matched after trimming and full-width folding."""
+    shown = raw_text(raw)
+    if raw is None:
+        return Parsed("empty", raw=shown)
+    w = _Work(str(raw))
+    _normalise(w)
+    if not w.text:
+        return Parsed("empty", raw=shown)
+    if w.text.lower() in NOT_REPORTED_TOKENS:
+        return Parsed("not_reported", raw=shown, notes=(f"「{shown.strip()}」按未填报处理",))
+    folded = {_SPACES.sub("", unicodedata.normalize("NFKC", s)): s for s in stages}
+    if w.text in folded:
+        return Parsed("ok", folded[w.text], shown, tuple(w.notes))
+    return Parsed("invalid", raw=shown, reason="不是可选的阶段，应为以下之一：" + "、".join(stages))
+
+
+def clean_text(raw: object, limit: int = 20000) -> tuple[str, list[str]]:
+    """Narrative text from a unit: control characters removed, overlong text cut; says what it did."""
+    if raw is None:
+        return "", []
+    text = raw_text(raw)
+    notes = []
+    cleaned = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
+    if cleaned != text.replace("\r\n", "\n").replace("\r", "\n"):
+        notes.append("去掉了不可见的控制字符")
+    cleaned = cleaned.strip()
+    if len(cleaned) > limit:
+        notes.append(f"文字过长（{len(cleaned)} 字），只保留前 {limit} 字")
+        cleaned = cleaned[:limit]
+    return cleaned, notes
