@@ -20,7 +20,7 @@ from .extract import FormReturn, Rejected, extract
 from .findings import Finding
 from .formspec import rows_by_unit
 from .ledger import Ledger, StoredValue, Submission
-from .periods import Period, parse_period, report_deadline
+from .periods import Period, cn_date, parse_period, report_deadline
 from .readers import Discovered, FileProblem, discover, read_workbook
 from .values import raw_text
 
@@ -200,8 +200,8 @@ def _store_accepted(
         findings.append(
             Finding(
                 "F-LATE",
-                f"{ret.period.label}报表应于 {deadline:%Y年%m月%d日} 前报送，"
-                f"实际为 {received:%Y年%m月%d日}（按{source}），逾期 {(received - deadline).days} 天",
+                f"{ret.period.label}报表应于 {cn_date(deadline)} 前报送，"
+                f"实际为 {cn_date(received)}（按{source}），逾期 {(received - deadline).days} 天",
                 **base,
             )
         )

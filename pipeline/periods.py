@@ -229,6 +229,11 @@ def scheduled_share(period: Period, window_start: dt.date | None = None, deadlin
     return schedule_progress(period.end, start, end)
 
 
+def cn_date(d: dt.date) -> str:
+    """2023年5月31日: the way dates are written in documents and messages."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def report_deadline(period: Period, rule) -> dt.date:
     """When the period's return is due, by the config's rule for its kind."""
     if rule.after_end_days is not None:

@@ -11,7 +11,7 @@ import xlsxwriter
 from .config import Config
 from .findings import ERROR, Finding
 from .forms import WORKBOOK_OPTIONS, display_width
-from .periods import Period, report_deadline
+from .periods import Period, cn_date, report_deadline
 
 FINDING_COLUMNS = [
     ("序号", 6),
@@ -153,7 +153,7 @@ def write_chase_list(path: Path, cfg: Config, period: Period, rows: list[ChaseRo
         deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
         title = f"{period.label}重点民生实事报表催报名单"
         missing = sum(1 for r in rows if r.status == "未报送")
-        subtitle = f"报送截止：{deadline:%Y年%m月%d日}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
+        subtitle = f"报送截止：{cn_date(deadline)}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
         f = _sheet_setup(wb, ws, title, subtitle, CHASE_COLUMNS, len(rows))
         for i, r in enumerate(rows, start=1):
             values = [str(i), r.unit_name, r.status, r.person, r.phone, f"{r.deadline:%Y-%m-%d}", r.received, r.note]

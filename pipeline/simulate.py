@@ -182,52 +182,45 @@ def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool
     return sim
 
 
-def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> dict[str, str]:
+ROW_KINDS = ("text_separators", "fullwidth", "with_unit", "decrease", "empty", "special_note")
+_ADDITIVE = (Kind.count, Kind.investment, Kind.share)
+SPECIAL_NOTE = "完成“<培训>&考核”任务 > 计划\n第二批次 A&B 已启动"
+
+
+def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> dict:
+    """Who gets which plant: unit-level kinds by unit, row-level kinds by (unit, row key)."""
     rng = _rng(seed, "victims")
     order = units[:]
     rng.shuffle(order)
-    victims: dict[str, str] = {}
-    numeric = [
-        u
-        for u in order
-        if any(r.kind in (Kind.count, Kind.investment) and isinstance(r.target, float) for r in by_unit[u])
-    ]
+    victims: dict = {"missing_unit": order[-1]}
     with_child = [u for u in order if any(r.indicator.parent for r in by_unit[u])]
-    with_areas = [u for u in order if any(r.is_total for r in by_unit[u])]
-    victims["missing_unit"] = order[-1]
-    pool = [u for u in numeric if u != victims["missing_unit"]] or numeric
-    for i, kind in enumerate(
-        [
-            "late",
-            "text_separators",
-            "fullwidth",
-            "with_unit",
-            "decrease",
-            "empty",
-            "special_note",
-            "renamed",
-            "stale_copy",
-        ]
-    ):
-        victims[kind] = pool[i % len(pool)]
+    with_total = [u for u in order if any(r.is_total and r.kind in _ADDITIVE for r in by_unit[u])]
     if with_child:
         victims["child_exceeds"] = with_child[0]
-    if with_areas:
-        victims["area_sum"] = with_areas[0]
+    if with_total:
+        victims["area_sum"] = with_total[0]
+    alive = [u for u in order if u != victims["missing_unit"]] or order
+    free = {
+        u: [r for r in by_unit[u] if _plantable(r, by_unit[u]) and not (r.area_code and victims.get("area_sum") == u)]
+        for u in alive
+    }
+    rows = {}
+    for i, kind in enumerate(ROW_KINDS):
+        for u in alive[i % len(alive) :] + alive[: i % len(alive)]:
+            if free[u]:
+                rows[kind] = (u, free[u].pop(0).key)
+                break
+    victims["rows"] = rows
+    for i, kind in enumerate(["late", "renamed", "stale_copy"]):
+        victims[kind] = alive[(i + 1) % len(alive)]
     return victims
 
 
-def _first_numeric(rows: list[FormRow], values: dict, skip: set[str], big: bool = False) -> FormRow | None:
-    for r in rows:
-        v = values.get(r.key)
-        if r.key in skip or r.kind not in (Kind.count, Kind.investment) or not isinstance(v, float) or r.is_total:
-            continue
-        if r.indicator.parent or any(x.indicator.parent == r.indicator.id for x in rows):
-            continue
-        if big and v < 1000:
-            continue
-        return r
-    return None
+def _plantable(r: FormRow, rows: list[FormRow]) -> bool:
+    """A plain numeric row: no 合计, not part of a 其中 pair, with a numeric target."""
+    if r.kind not in (Kind.count, Kind.investment) or r.is_total or not isinstance(r.target, float):
+        return False
+    return not (r.indicator.parent or any(x.indicator.parent == r.indicator.id for x in rows))
 
 
 def _plant(
@@ -235,29 +228,18 @@ def _plant(
 ) -> dict[str, object]:
     """Change this unit's values/texts as planned; returns row key → what to write instead."""
     plants: dict[str, object] = {}
-    used: set[str] = set()
+    by_key = {r.key: r for r in rows}
 
-    def pick(big: bool = False) -> FormRow | None:
-        r = _first_numeric(rows, values, used, big) or _first_numeric(rows, values, used)
-        if r is not None:
-            used.add(r.key)
-        return r
+    def cell(r: FormRow, field: str = "value") -> str:
+        return f"{COL[field].letter}{FIRST_DATA_ROW + rows.index(r)}"
 
-    def cell(r: FormRow) -> str:
-        return f"{COL['value'].letter}{FIRST_DATA_ROW + rows.index(r)}"
-
-    for kind in ("text_separators", "fullwidth", "with_unit", "decrease", "empty", "special_note"):
-        if victims.get(kind) != unit_code:
+    for kind, (unit, key) in victims.get("rows", {}).items():
+        if unit != unit_code:
             continue
-        r = pick(big=kind == "text_separators")
-        if r is None:
-            continue
+        r = by_key[key]
         v = values[r.key]
-        if kind == "text_separators":
-            shown = f"{v:,.0f}" if v >= 1000 else f"1,{int(v):03d}"
-            if v < 1000:
-                values[r.key] = float(shown.replace(",", ""))
-            plants[r.key] = shown
+        if kind == "text_separators":  # numbers typed as text, with separators when they are large
+            plants[r.key] = f"{v:,.0f}" if v >= 1000 and v.is_integer() else f"{v:g}"
         elif kind == "fullwidth":
             plants[r.key] = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in f"{v:g}")
         elif kind == "with_unit":
@@ -272,15 +254,11 @@ def _plant(
             values[r.key] = None
             plants[r.key] = None
         elif kind == "special_note":
-            plants[("progress", r.key)] = "完成“<培训>&考核”任务 > 计划\n第二批次 A&B 已启动"
+            plants[("progress", r.key)] = SPECIAL_NOTE
+        where = cell(r, "progress") if kind == "special_note" else cell(r)
+        shown = SPECIAL_NOTE if kind == "special_note" else plants.get(r.key)
         sim.planted.append(
-            Planted(
-                kind,
-                unit_code,
-                row_key=r.key,
-                cell=cell(r) if kind != "special_note" else f"{COL['progress'].letter}{FIRST_DATA_ROW + rows.index(r)}",
-                value=str(plants.get(r.key, plants.get(("progress", r.key), ""))),
-            )
+            Planted(kind, unit_code, row_key=r.key, cell=where, value="" if shown is None else str(shown))
         )
     if victims.get("child_exceeds") == unit_code:
         child = next((r for r in rows if r.indicator.parent and isinstance(values.get(r.key), float)), None)
@@ -294,14 +272,7 @@ def _plant(
             )
     if victims.get("area_sum") == unit_code:
         total = next(
-            (
-                r
-                for r in rows
-                if r.is_total
-                and isinstance(values.get(r.key), float)
-                and r.kind in (Kind.count, Kind.investment, Kind.share)
-            ),
-            None,
+            (r for r in rows if r.is_total and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE), None
         )
         if total is not None:
             wrong = values[total.key] + 5

@@ -69,6 +69,7 @@ def parse_number(raw: object, unit: str = "", allow_percent: bool = False) -> Pa
     _normalise(w)
     if not w.text:
         return Parsed("empty", raw=shown, notes=tuple(w.notes))
+    w.notes.insert(0, "数字是以文本形式填写的")
     if w.text.lower() in NOT_REPORTED_TOKENS:
         return Parsed("not_reported", raw=shown, notes=(f"「{shown.strip()}」按未填报处理",))
     if w.text.upper() in EXCEL_ERRORS:

@@ -35,10 +35,12 @@ def test_numbers_read_tolerantly_and_say_what_was_done(raw, unit, percent, value
     parsed = parse_number(raw, unit, allow_percent=percent)
     assert parsed.status == "ok"
     assert parsed.value == value
+    text_note = ("数字是以文本形式填写的",) if isinstance(raw, str) else ()
+    assert parsed.notes[: len(text_note)] == text_note  # numbers stored as text are said to be
     if note:
         assert note in parsed.notes
     else:
-        assert parsed.notes == ()
+        assert parsed.notes == text_note
 
 
 @pytest.mark.parametrize("raw", ["/", "—", "无", "暂无", "-", "／", " / "])
