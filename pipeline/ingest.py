@@ -153,7 +153,9 @@ def _one_file(
 
 
 def _store_rejected(ledger, sub, data, found, archive_dir, findings, result) -> FileOutcome:
-    sub.archive_path = archive(data, sub.sha256, found.path.suffix, archive_dir).as_posix()
+    sub.archive_path = (
+        archive(data, sub.sha256, found.path.suffix, archive_dir).relative_to(archive_dir.parent).as_posix()
+    )
     unit = next((f.unit_code for f in findings if f.unit_code), None)
     sub.unit_code, sub.status = unit, "rejected"
     sub.period = next((f.period for f in findings if f.period), None)
@@ -216,7 +218,9 @@ def _store_accepted(
             )
         )
     header = {k: raw_text(c.raw).strip() or None for k, c in ret.header.items()}
-    sub.archive_path = archive(data, sub.sha256, found.path.suffix, archive_dir).as_posix()
+    sub.archive_path = (
+        archive(data, sub.sha256, found.path.suffix, archive_dir).relative_to(archive_dir.parent).as_posix()
+    )
     sub.status, sub.unit_code, sub.period = "accepted", ret.unit_code, ret.period.code
     sub.period_end, sub.identified_by = ret.period.end.isoformat(), ret.identified_by
     sub.config_fingerprint = ret.config_fingerprint

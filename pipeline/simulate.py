@@ -134,7 +134,7 @@ def simulated_value(seed: int, unit_code: str, row: FormRow, period: Period) -> 
     return round(target * fraction, _decimals(ind.unit, target))
 
 
-def _fill_values(seed: int, unit_code: str, rows: list[FormRow], period: Period) -> dict[str, float | str | None]:
+def filled_values(seed: int, unit_code: str, rows: list[FormRow], period: Period) -> dict[str, float | str | None]:
     values = {r.key: simulated_value(seed, unit_code, r, period) for r in rows}
     # A 合计 row is what its areas add up to, as a careful unit would report it.
     for r in rows:
@@ -161,8 +161,8 @@ def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool
                 continue
             unit = cfg.unit(unit_code)
             name = form_filename(unit.name, period)
-            values = _fill_values(seed, unit_code, rows, period)
-            prev_values = _fill_values(seed, unit_code, rows, period.previous())
+            values = filled_values(seed, unit_code, rows, period)
+            prev_values = filled_values(seed, unit_code, rows, period.previous())
             plants = _plant(victims, unit_code, rows, values, prev_values, sim) if messy else {}
             late = victims.get("late") == unit_code
             when = _filled_on(seed, unit_code, deadline, late)
@@ -353,8 +353,8 @@ def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], pre
     with tempfile.TemporaryDirectory() as tmp:
         blank_dir = Path(tmp)
         blank = write_form(cfg, previous, unit_code, rows, blank_dir, {})
-        values = _fill_values(seed, unit_code, rows, previous)
-        prev2 = _fill_values(seed, unit_code, rows, previous.previous())
+        values = filled_values(seed, unit_code, rows, previous)
+        prev2 = filled_values(seed, unit_code, rows, previous.previous())
         deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind))
         out = into / f"{unit.name}报表(1).xlsx"
         _fill_file(

@@ -1,0 +1,252 @@
+"""Ingest on simulated returns: clean values in, every planted problem found at its cell,
+re-runs and interrupted runs give the same ledger, resubmissions supersede, inputs untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from pipeline.cli import cli
+from pipeline.formspec import rows_by_unit
+from pipeline.ingest import run_ingest
+from pipeline.ledger import Ledger
+from pipeline.periods import parse_period
+from pipeline.simulate import SPECIAL_NOTE, filled_values, simulate
+
+APRIL, MAY = parse_period("2023-04"), parse_period("2023-05")
+
+PLANT_CODES = {
+    "text_separators": "V-NORMALISED",
+    "fullwidth": "V-NORMALISED",
+    "with_unit": "V-NORMALISED",
+    "decrease": "V-DECREASE",
+    "empty": "V-EMPTY",
+    "child_exceeds": "V-CHILD-EXCEEDS",
+    "area_sum": "V-AREA-SUM",
+}
+
+
+def dump(ledger_path: Path) -> dict[str, list]:
+    """Every row of every ledger table, for comparing two ledgers."""
+    db = sqlite3.connect(ledger_path)
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    out = {t: sorted(map(repr, db.execute(f"SELECT * FROM {t}"))) for t in tables}
+    db.close()
+    return out
+
+
+@pytest.fixture
+def messy(sample_config, tmp_path):
+    inputs = tmp_path / "inputs"
+    simulate(sample_config, APRIL, inputs / "4月", seed=5)
+    sim = simulate(sample_config, MAY, inputs / "5月", seed=5, messy=True)
+    return inputs, sim
+
+
+def test_clean_returns_are_accepted_with_their_values(sample_config, tmp_path):
+    inputs, out = tmp_path / "inputs", tmp_path / "outputs"
+    simulate(sample_config, MAY, inputs, seed=3)
+    result = run_ingest(sample_config, inputs, out)
+    assert result.count("accepted") == len(rows_by_unit(sample_config))
+    assert not [f for f in result.findings if f.is_error]
+    with Ledger(out / "ledger.sqlite") as ledger:
+        stored = {(u, v.row_key): v for u, v in ledger.values_for("2023-05")}
+    for unit, rows in rows_by_unit(sample_config).items():
+        expected_values = filled_values(3, unit, rows, MAY)
+        for r in rows:
+            expected = expected_values[r.key]
+            v = stored[(unit, r.key)]
+            assert v.status == "ok"
+            assert (v.value_text if isinstance(expected, str) else v.value_num) == expected, r.key
+
+
+def test_every_planted_problem_is_reported_at_its_cell(sample_config, messy, tmp_path):
+    inputs, sim = messy
+    out = tmp_path / "outputs"
+    result = run_ingest(sample_config, inputs, out)
+    findings = result.findings + result.run_notes
+    for plant in sim.planted:
+        if plant.kind in PLANT_CODES:
+            hits = [
+                f
+                for f in findings
+                if f.code == PLANT_CODES[plant.kind]
+                and f.cell == plant.cell
+                and f.unit_code == plant.unit_code
+                and f.period == "2023-05"
+            ]
+            assert hits, f"{plant} not reported"
+            assert all(f.file for f in hits) and hits[0].sheet == "填报表"
+    kinds = {p.kind: p for p in sim.planted}
+    late = kinds["late"]
+    assert any(f.code == "F-LATE" and f.unit_code == late.unit_code for f in findings)
+    renamed = kinds["renamed"]
+    assert any(o.relative.endswith(renamed.file) and o.status == "accepted" for o in result.outcomes)
+    stale = kinds["stale_copy"]
+    assert any(o.relative.endswith(stale.file) and o.status in ("duplicate", "already") for o in result.outcomes)
+    with Ledger(out / "ledger.sqlite") as ledger:
+        texts = [r[0] for r in ledger.db.execute("SELECT text FROM narratives")]
+        stored = {(u, v.row_key): v for u, v in ledger.values_for("2023-05")}
+    assert SPECIAL_NOTE in texts  # & < > and the line break kept exactly
+    # Planted errors are excluded (shown as 数据有误 later), never turned into 0.
+    for kind in ("decrease", "child_exceeds", "area_sum"):
+        p = kinds[kind]
+        assert stored[(p.unit_code, p.row_key)].status == "excluded"
+    empty = kinds["empty"]
+    assert stored[(empty.unit_code, empty.row_key)].status == "empty"
+    assert stored[(empty.unit_code, empty.row_key)].value_num is None
+    fullwidth = kinds["fullwidth"]
+    assert stored[(fullwidth.unit_code, fullwidth.row_key)].raw_text == fullwidth.value
+    # The missing unit is on the chase list with its deadline.
+    chase = openpyxl.load_workbook(out / "2023-05" / "催报名单.xlsx").active
+    rows = [[c.value for c in r] for r in chase.iter_rows(min_row=4)]
+    missing = sample_config.unit(kinds["missing_unit"].unit_code).name
+    assert [missing, "未报送"] in [r[1:3] for r in rows]
+    assert any(r[2] == "逾期报送" for r in rows)
+
+
+def test_findings_report_lists_every_finding(sample_config, messy, tmp_path):
+    inputs, _ = messy
+    out = tmp_path / "outputs"
+    run_ingest(sample_config, inputs, out)
+    with Ledger(out / "ledger.sqlite") as ledger:
+        expected = ledger.findings_for("2023-05")
+    ws = openpyxl.load_workbook(out / "2023-05" / "校验报告.xlsx").active
+    assert ws.title == "校验问题"
+    header = [c.value for c in ws[3]]
+    assert header[:4] == ["序号", "严重程度", "问题类型", "填报单位"]
+    body = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert len(body) >= len(expected) > 0
+    assert ws.auto_filter.ref and ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    errors_first = [r[1] for r in body]
+    assert errors_first == sorted(errors_first, key=lambda s: s != "错误")
+
+
+def test_rerun_changes_nothing(sample_config, messy, tmp_path):
+    inputs, _ = messy
+    out = tmp_path / "outputs"
+    run_ingest(sample_config, inputs, out)
+    before = dump(out / "ledger.sqlite")
+    again = run_ingest(sample_config, inputs, out)
+    assert dump(out / "ledger.sqlite") == before
+    assert again.count("accepted") == 0 and again.count("already") > 0
+
+
+def test_inputs_are_never_touched_and_archived_byte_for_byte(sample_config, messy, tmp_path):
+    inputs, _ = messy
+    files = sorted(p for p in inputs.rglob("*") if p.is_file())
+    before = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime) for p in files}
+    out = tmp_path / "outputs"
+    run_ingest(sample_config, inputs, out)
+    assert sorted(p for p in inputs.rglob("*") if p.is_file()) == files
+    assert {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime) for p in files} == before
+    archived = {p.stem for p in (out / "archive").rglob("*.xlsx")}
+    assert {h for h, _ in before.values()} == archived
+
+
+def test_resubmission_supersedes_and_keeps_history(sample_config, tmp_path):
+    inputs, out = tmp_path / "inputs", tmp_path / "outputs"
+    sim = simulate(sample_config, MAY, inputs, seed=2)
+    run_ingest(sample_config, inputs, out)
+    path = next(p for p in sim.files if "民政局" in p.name)
+    wb = openpyxl.load_workbook(path)
+    wb["填报表"]["H7"] = 777  # 适老化改造, corrected by the unit
+    second = tmp_path / "later"
+    second.mkdir()
+    wb.save(second / "民政局更正版.xlsx")
+    result = run_ingest(sample_config, second, out)
+    assert any(f.code == "F-RESUBMITTED" and f.unit_code == "mzj" for f in result.findings)
+    with Ledger(out / "ledger.sqlite") as ledger:
+        subs = [s for s in ledger.submissions("2023-05") if s["unit_code"] == "mzj"]
+        current = {(u, v.row_key): v.value_num for u, v in ledger.values_for("2023-05")}
+    assert [s["status"] for s in subs] == ["superseded", "accepted"]
+    assert current[("mzj", "shelao")] == 777
+
+
+def _ingest_cmd(config: Path, inputs: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from pipeline.cli import main; main()",
+        "ingest",
+        "--config",
+        str(config),
+        "--inputs",
+        str(inputs),
+        "--outputs",
+        str(out),
+    ]
+
+
+def test_killed_mid_batch_then_rerun_gives_the_same_ledger(sample_config, sample_config_path, tmp_path):
+    inputs = tmp_path / "inputs"
+    for m in range(1, 13):
+        simulate(sample_config, parse_period(f"2023-{m:02d}"), inputs / f"{m:02d}", seed=4)
+    total = sum(1 for _ in inputs.rglob("*.xlsx"))
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(_ingest_cmd(sample_config_path, inputs, whole), check=True, env=env, capture_output=True)
+    proc = subprocess.Popen(
+        _ingest_cmd(sample_config_path, inputs, killed), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    ledger, done = killed / "ledger.sqlite", 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if ledger.exists():
+            try:
+                with sqlite3.connect(ledger) as db:
+                    done = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+            except sqlite3.OperationalError:
+                done = 0
+            if done >= 3:
+                break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < done < total, "the kill should land mid-batch"
+    subprocess.run(_ingest_cmd(sample_config_path, inputs, killed), check=True, env=env, capture_output=True)
+    assert dump(killed / "ledger.sqlite") == dump(whole / "ledger.sqlite")
+
+
+def test_cli_exit_codes_json_and_summary(sample_config_path, sample_config, messy, tmp_path):
+    inputs, _ = messy
+    runner = CliRunner()
+    base = ["ingest", "--config", str(sample_config_path), "--inputs", str(inputs)]
+    result = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output  # findings are reported, not fatal
+    assert "本次发现问题" in result.output and "[错误]" in result.output and "校验报告.xlsx" in result.output
+    strict = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "b"), "--strict"])
+    assert strict.exit_code == 1
+    as_json = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "c"), "--json"])
+    data = json.loads(as_json.output)
+    assert set(data) == {"files", "summary", "periods", "findings", "values", "reports"}
+    assert data["periods"] == ["2023-04", "2023-05"]
+    f = next(x for x in data["findings"] if x["code"] == "V-DECREASE")
+    assert {"severity", "file", "sheet", "cell", "unit_code", "indicator_id", "raw", "message", "hint"} <= set(f)
+    assert f["severity"] == "错误"
+    assert any(v["status"] == "excluded" for v in data["values"]["2023-05"])
+    missing = runner.invoke(cli, ["ingest", "--config", str(sample_config_path), "--inputs", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "找不到报表目录" in missing.output
+    bad_period = runner.invoke(cli, [*base, "--period", "五月"])
+    assert bad_period.exit_code == 2 and "无法识别的期别「五月」" in bad_period.output
+
+
+def test_period_filter_leaves_other_periods_out(sample_config, messy, tmp_path):
+    inputs, _ = messy
+    result = run_ingest(sample_config, inputs, tmp_path / "out", period=MAY)
+    april = [o for o in result.outcomes if o.period == "2023-04"]
+    assert april and all(o.status in ("other-period", "duplicate") for o in april)
+    assert any(f.code == "F-WRONG-PERIOD" for f in result.run_notes)
+    assert result.periods == ["2023-05"]
