@@ -166,9 +166,11 @@ def _form_sheet(raw: RawWorkbook, file_label: str, findings: list[Finding]) -> R
 
 
 def _find_header_row(sheet: RawSheet) -> int | None:
+    """The row holding most of the template's column headers (an edited header or two is tolerated)."""
+    wanted = {c.header for c in COLUMNS}
     for r in range(1, min(len(sheet.rows), 30) + 1):
         texts = {_fold(v) for v in sheet.rows[r - 1]}
-        if "本期累计完成" in texts and "指标" in texts:
+        if len(wanted & texts) >= len(wanted) // 2 + 1:
             return r
     return None
 

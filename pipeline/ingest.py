@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,20 +46,23 @@ class IngestResult:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def sha256_of(path: Path) -> tuple[str, bytes]:
-    data = path.read_bytes()
-    return hashlib.sha256(data).hexdigest(), data
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
-def archive(data: bytes, digest: str, suffix: str, archive_dir: Path) -> Path:
-    """Byte-identical copy under its hash; written to a temp name first so a kill leaves no half file."""
-    target = archive_dir / digest[:2] / f"{digest}{suffix.lower()}"
+def archive(source: Path, digest: str, archive_dir: Path) -> str:
+    """Byte-identical copy under its hash, path relative to outputs/; a kill leaves no half file."""
+    target = archive_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
+        shutil.copyfile(source, tmp)
         os.replace(tmp, target)
-    return target
+    return target.relative_to(archive_dir.parent).as_posix()
 
 
 def ingest(
@@ -105,7 +109,7 @@ def _one_file(
             Finding("F-IGNORED", "非报表文件，已忽略（只读取 .xlsx / .xlsm / .xls 表格）", file=rel)
         )
         return FileOutcome(rel, "ignored")
-    digest, data = sha256_of(found.path)
+    digest = sha256_of(found.path)
     if digest in batch_seen:
         result.run_notes.append(
             Finding("F-DUPLICATE-FILE", f"与本批中的「{batch_seen[digest]}」内容完全相同，只入账一次", file=rel)
@@ -133,9 +137,9 @@ def _one_file(
         ret = extract(raw, rel, cfg, expected)
     except FileProblem as problem:
         f = Finding(problem.code, problem.message, hint=problem.hint, file=rel)
-        return _store_rejected(ledger, sub, data, found, archive_dir, [f], result)
+        return _store_rejected(ledger, sub, found, archive_dir, [f], result)
     except Rejected as rej:
-        return _store_rejected(ledger, sub, data, found, archive_dir, rej.findings, result)
+        return _store_rejected(ledger, sub, found, archive_dir, rej.findings, result)
     if period is not None and ret.period != period:
         result.run_notes.append(
             Finding(
@@ -149,13 +153,11 @@ def _one_file(
             )
         )
         return FileOutcome(rel, "other-period", ret.unit_code, ret.period.code)
-    return _store_accepted(cfg, ledger, sub, data, found, archive_dir, ret, result)
+    return _store_accepted(cfg, ledger, sub, found, archive_dir, ret, result)
 
 
-def _store_rejected(ledger, sub, data, found, archive_dir, findings, result) -> FileOutcome:
-    sub.archive_path = (
-        archive(data, sub.sha256, found.path.suffix, archive_dir).relative_to(archive_dir.parent).as_posix()
-    )
+def _store_rejected(ledger, sub, found, archive_dir, findings, result) -> FileOutcome:
+    sub.archive_path = archive(found.path, sub.sha256, archive_dir)
     unit = next((f.unit_code for f in findings if f.unit_code), None)
     sub.unit_code, sub.status = unit, "rejected"
     sub.period = next((f.period for f in findings if f.period), None)
@@ -186,7 +188,6 @@ def _store_accepted(
     cfg,
     ledger: Ledger,
     sub: Submission,
-    data: bytes,
     found: Discovered,
     archive_dir: Path,
     ret: FormReturn,
@@ -218,9 +219,7 @@ def _store_accepted(
             )
         )
     header = {k: raw_text(c.raw).strip() or None for k, c in ret.header.items()}
-    sub.archive_path = (
-        archive(data, sub.sha256, found.path.suffix, archive_dir).relative_to(archive_dir.parent).as_posix()
-    )
+    sub.archive_path = archive(found.path, sub.sha256, archive_dir)
     sub.status, sub.unit_code, sub.period = "accepted", ret.unit_code, ret.period.code
     sub.period_end, sub.identified_by = ret.period.end.isoformat(), ret.identified_by
     sub.config_fingerprint = ret.config_fingerprint

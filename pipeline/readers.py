@@ -8,6 +8,7 @@ Chinese sentence, never a traceback.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -179,7 +180,11 @@ def _has_dtd(data: bytes) -> bool:
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read every sheet once. Raises FileProblem for anything that is not a readable workbook."""
+    """Read every sheet once. Raises FileProblem for anything that is not a readable workbook.
+
+    The format is taken from the content, not the name: a .xls that is really .xlsx (or the
+    reverse) reads as what it is.
+    """
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileProblem(
@@ -187,14 +192,11 @@ def read_workbook(path: Path) -> RawWorkbook:
             f"文件大小 {size / 1024 / 1024:.0f} MB，远超正常报表（上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已拒收",
             "请单位删除表中多余的图片或内容后重新发送",
         )
-    with path.open("rb") as fh:
-        head = fh.read(8192)
-    container = sniff(head if size > 8192 else path.read_bytes(), path.suffix.lower())
-    if container == "ole" and ENCRYPTED_MARK in path.read_bytes():
-        raise FileProblem("F-ENCRYPTED", "文件已加密（设置了打开密码），程序无法读取", "请单位取消密码后重新发送")
+    data = path.read_bytes()
+    container = sniff(data, path.suffix.lower())
     parts = check_zip(path) if container == "zip" else {}
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise FileProblem(
             "F-ENCRYPTED", "文件已加密（设置了打开密码），程序无法读取", "请单位取消密码后重新发送"

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import random
+import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -340,11 +343,32 @@ def _fill_file(
         exp = wb[SHEET_EXPERIENCE]
         exp[EXP_TITLE_CELL] = title
         exp[EXP_TEXT_CELL] = text
+    wb.properties.created = when - dt.timedelta(days=1)  # fixed, so a seed gives the same bytes
     wb.properties.modified = when
     wb.properties.lastModifiedBy = ws[FILLER_CELL].value
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out.write_bytes(_fixed_zip_times(buffer.getvalue(), when))
     stamp = when.timestamp()
     os.utime(out, (stamp, stamp))
+
+
+def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
+    """Re-pack with the fill time as the save time (openpyxl stamps the wall clock into the zip
+    entries and docProps/core.xml), so a seed gives the same bytes and a re-sent file is
+    recognised by its hash."""
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, 0)
+    saved = when.strftime("%Y-%m-%dT%H:%M:00Z").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "docProps/core.xml":
+                part = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + saved + rb"\g<2>", part
+                )
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp), part, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], previous: Period, into: Path) -> Path:

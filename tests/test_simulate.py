@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import openpyxl
@@ -26,11 +27,15 @@ def cell_values(folder: Path) -> dict[str, list]:
 
 def test_same_seed_same_cells_other_seed_other_cells(sample_config, tmp_path):
     simulate(sample_config, MAY, tmp_path / "a", seed=7, messy=True)
+    time.sleep(1.1)  # a second later: nothing may depend on the wall clock
     simulate(sample_config, MAY, tmp_path / "b", seed=7, messy=True)
     simulate(sample_config, MAY, tmp_path / "c", seed=8, messy=True)
     a, b, c = (cell_values(tmp_path / x) for x in "abc")
     assert a == b
     assert a != c
+    # Even the bytes: a unit sending the same file twice is recognised by its hash.
+    for p in (tmp_path / "a").glob("*.xlsx"):
+        assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes(), p.name
 
 
 def test_values_grow_along_the_year_and_follow_the_targets(sample_config):
