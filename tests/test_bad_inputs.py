@@ -216,7 +216,7 @@ CASES = [
     ),
     Case(
         "html named xls",
-        write("教育局.xls", "<html><table><tr><td>1</td></tr></table></html>".encode()),
+        write("教育局.xls", b"<html><table><tr><td>1</td></tr></table></html>"),
         "F-NOT-EXCEL",
         "网页",
         "rejected",

@@ -250,3 +250,26 @@ def test_period_filter_leaves_other_periods_out(sample_config, messy, tmp_path):
     assert april and all(o.status in ("other-period", "duplicate") for o in april)
     assert any(f.code == "F-WRONG-PERIOD" for f in result.run_notes)
     assert result.periods == ["2023-05"]
+
+
+def test_monthly_job_demo_on_an_empty_inputs_folder(sample_config_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inputs").mkdir()
+    result = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
+    assert result.exit_code == 0, result.output
+    assert "本次用随附的模拟报表演示" in result.output
+    assert (tmp_path / "outputs" / "demo" / "2023-05" / "校验报告.xlsx").exists()
+    assert (tmp_path / "outputs" / "demo" / "2023-05" / "催报名单.xlsx").exists()
+    assert not (tmp_path / "outputs" / "ledger.sqlite").exists()  # the real ledger stays clean
+    again = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
+    assert again.exit_code == 0 and "此前已处理" in again.output
+
+
+def test_monthly_job_on_real_returns(sample_config, sample_config_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    simulate(sample_config, MAY, tmp_path / "inputs", seed=9)
+    result = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path), "--period", "2023-05"])
+    assert result.exit_code == 0, result.output
+    assert "演示" not in result.output
+    assert (tmp_path / "outputs" / "ledger.sqlite").exists()
+    assert (tmp_path / "outputs" / "2023-05" / "校验报告.xlsx").exists()
