@@ -42,3 +42,48 @@ def test_check_config_summary_on_the_default():
     assert result.exit_code == 0, result.output
     assert "28 个项目，58 个指标" in result.output
     assert "目标待定 4 个" in result.output
+
+
+def test_shaoyang_city_to_county_decomposition():
+    cfg = load_config(ROOT / "examples" / "shaoyang-2023.yaml")
+    ind = {i.id: i for _, i in cfg.indicators()}
+    zz = ind["zhongzhi"]
+    assert zz.target == 20 and zz.area_targets["shizhi"] == 5 and zz.area_targets["shaodong"] == 3
+    assert zz.area_targets["daxiang"] == "/"  # not applicable, not 0
+    assert "daxiang" not in zz.applicable_areas()
+    assert ind["kongqi"].area_baselines["beita"] == 88.9 and ind["kongqi"].area_baselines["shaodong"] == 96.4
+    assert ind["shuizhi"].area_targets["wugang"] == "/" and ind["shuizhi"].area_targets["daxiang"] == 100
+    assert ind["shebao"].pending == "待国家方案明确后，相关责任单位另行制定指标任务分解方案，各县市区遵照执行。"
+    assert ind["icu"].kind == Kind.share and ind["icu"].area_targets["shizhi"] == 112 and ind["icu"].target is None
+    # 市直 is an area, not a county: no area unit reports it; the indicator's lead does.
+    assert cfg.area("shizhi").kind == "市直" and cfg.area_reporter("shizhi") is None
+    assert cfg.area_reporter("wugang") == "wugang"
+    assert cfg.warnings == []
+
+
+def test_anhua_township_breakdown():
+    cfg = load_config(ROOT / "examples" / "anhua-2023.yaml")
+    ind = {i.id: i for _, i in cfg.indicators()}
+    assert ind["peixun"].target == 2975
+    assert {ind["peixun-jineng"].parent, ind["peixun-chuangye"].parent} == {"peixun"}
+    assert ind["peixun-jineng"].target + ind["peixun-chuangye"].target == 2975  # 其中: parts, never added on
+    p1 = next(p for p in cfg.projects if p.number == 1 and p.category == Category.provincial)
+    assert p1.leader is None  # blank in the document: left blank, not guessed
+    assert ind["wuzhangai"].area_targets["taoxi"] == 21 and "taoxi" not in ind["xushui"].area_targets
+    assert ind["jiuye"].area_targets["dongping"] == 1200
+    assert sum(ind["jiuye"].area_targets.values()) == 5000
+    assert sum(ind["liangai"].area_targets.values()) == 20402 and ind["liangai"].target == 20400
+    assert len(cfg.areas) == 24 and not any(u.kind == "area" for u in cfg.units)
+    (warning,) = cfg.warnings
+    assert "20402" in warning.message and "20400" in warning.message
+    assert cfg.deadlines.month.day == 20
+
+
+def test_township_rows_go_to_the_lead_unit_with_a_total():
+    from pipeline.formspec import rows_by_unit
+
+    cfg = load_config(ROOT / "examples" / "anhua-2023.yaml")
+    rsj = [r for r in rows_by_unit(cfg)["rsj"] if r.indicator.id == "jiuye"]
+    assert rsj[0].key == "jiuye" and rsj[0].area_name == "合计"
+    assert [r.area_name for r in rsj[1:4]] == ["高明乡", "清塘铺镇", "梅城镇"]
+    assert len(rsj) == 1 + 24
