@@ -224,6 +224,9 @@ def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
 
 
 def _row_height(row: FormRow) -> float:
+    """Room for two lines of notes on an indicator row; an area row under its 合计 stays compact."""
+    if row.area_code and not row.seq:
+        return 22
     lines = max(1, -(-display_width(row.indicator.name) // int(COL["indicator"].width - 2)))
     return max(36, 15 * lines)
 
