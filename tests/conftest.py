@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
@@ -204,3 +205,25 @@ def convert(exe: str, files: list[Path], out: Path, to: str = "pdf", profile: Pa
         capture_output=True,
         timeout=300,
     )
+
+
+def fill_by_spec(path: Path, values: dict[str, object], notes: dict[str, str], out: Path) -> dict[str, str]:
+    """Fill per the spec; returns the metadata read, so the caller can check identity."""
+    wb = openpyxl.load_workbook(path)
+    meta_ws = wb["_meta"]
+    meta = {}
+    for row in meta_ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        if row[0]:
+            meta[row[0]] = row[1]
+    table = [r for r in meta_ws.iter_rows(min_row=2, min_col=4, max_col=8, values_only=True) if r[0]]
+    keys = {r[0] for r in table}
+    ws = wb["填报表"]
+    for r in range(6, ws.max_row + 1):
+        key = ws[f"M{r}"].value
+        if key in values:
+            assert key in keys
+            ws[f"H{r}"] = values[key]
+            ws[f"J{r}"] = notes.get(key)
+    ws["C3"], ws["F3"], ws["J3"], ws["L3"] = "张三", "0739-1234567", "李局长", "2023-06-03"
+    wb.save(out)
+    return meta
