@@ -50,6 +50,6 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@$(BIN)/python -m pipeline.bench
 
+# The ledger, archive and documents in outputs/ are the office's records: clean never touches them.
 clean:
-	rm -rf $(VENV) outputs/* .pytest_cache .hypothesis
-	@touch outputs/.gitkeep
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .ruff_cache outputs/demo outputs/bench
