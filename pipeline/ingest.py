@@ -85,7 +85,7 @@ def ingest(
         for found in iterator:
             outcome = _one_file(cfg, found, expected, ledger, outputs / "archive", period, batch_seen, result)
             result.outcomes.append(outcome)
-            if outcome.period and outcome.status in ("accepted", "rejected"):
+            if outcome.period and outcome.status in ("accepted", "rejected", "already"):
                 touched.add(outcome.period)
         if period is not None:
             touched.add(period.code)
