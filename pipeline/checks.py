@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .config import Config, Kind
 from .extract import Cell, FormReturn, MatchedRow
 from .findings import Finding
-from .formspec import TEXT_FIELDS, TOTAL_LABEL
+from .formspec import TEXT_FIELDS
 from .periods import indicator_window, schedule_progress, scheduled_share
 from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
 
@@ -63,6 +63,10 @@ class CheckContext:
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (key, field) → (text, cell)
     findings: list[Finding] = field(default_factory=list)
 
+    def on_value(self, code: str, judged: Judged, message: str, hint: str = "") -> None:
+        """A finding about a row's value cell, quoting what the unit typed."""
+        self.add(code, message, judged.row, judged.row.cells["value"], hint=hint, raw=judged.parsed.raw)
+
     def add(
         self,
         code: str,
@@ -92,11 +96,6 @@ class CheckContext:
         )
 
 
-def label(row: MatchedRow) -> str:
-    fr = row.form_row
-    return fr.indicator.name + (f"（{fr.area_name}）" if fr.area_name and fr.area_name != TOTAL_LABEL else "")
-
-
 def fmt(x: float) -> str:
     return f"{x:,.4f}".rstrip("0").rstrip(".")
 
@@ -118,7 +117,7 @@ def rule_parse(ctx: CheckContext) -> None:
             ctx.judged[row.form_row.key] = Judged(row, Parsed("invalid", raw=f"={cell.formula[0]}"), excluded=True)
             ctx.add(
                 "V-FORMULA-NO-VALUE",
-                f"「{label(row)}」填的是公式「={cell.formula[0]}」，但文件里没有保存计算结果",
+                f"「{row.form_row.label}」填的是公式「={cell.formula[0]}」，但文件里没有保存计算结果",
                 row,
                 cell,
                 hint="请单位用 Excel 或 WPS 打开该文件，保存一次后重新发送",
@@ -139,7 +138,7 @@ def rule_parse(ctx: CheckContext) -> None:
             code = "V-NOT-STAGE" if ind.kind == Kind.milestone else "V-NOT-NUMBER"
             ctx.add(
                 code,
-                f"「{label(row)}」填的是「{parsed.raw}」，{parsed.reason}",
+                f"「{row.form_row.label}」填的是「{parsed.raw}」，{parsed.reason}",
                 row,
                 cell,
                 hint="请单位改正后重新报送；本期该项按数据有误处理",
@@ -149,7 +148,7 @@ def rule_parse(ctx: CheckContext) -> None:
             how = "未填写" if parsed.status == "empty" else f"填的是「{parsed.raw.strip()}」"
             ctx.add(
                 "V-EMPTY",
-                f"「{label(row)}」本期累计完成{how}，按未报送处理（不按 0 计）",
+                f"「{row.form_row.label}」本期累计完成{how}，按未报送处理（不按 0 计）",
                 row,
                 cell,
                 hint="如确实为 0 请填 0；暂无数据请在「存在问题」中说明",
@@ -159,7 +158,7 @@ def rule_parse(ctx: CheckContext) -> None:
             judged.flagged = True
             ctx.add(
                 "V-NORMALISED",
-                f"「{label(row)}」填的是「{parsed.raw}」，{'，'.join(parsed.notes)}，按 {_shown(parsed.value)} 入账，请核实",
+                f"「{row.form_row.label}」填的是「{parsed.raw}」，{'，'.join(parsed.notes)}，按 {_shown(parsed.value)} 入账，请核实",
                 row,
                 cell,
                 raw=parsed.raw,
@@ -179,13 +178,11 @@ def rule_range(ctx: CheckContext) -> None:
         if (lo is not None and j.number < lo - EPS) or (hi is not None and j.number > hi + EPS):
             j.excluded = True
             bound = f"应在 {fmt(lo)} 到 {fmt(hi)} 之间" if hi is not None else f"不应小于 {fmt(lo)}"
-            ctx.add(
+            ctx.on_value(
                 "V-RANGE",
-                f"「{label(j.row)}」填的是 {fmt(j.parsed.value)}，{bound}",
-                j.row,
-                j.row.cells["value"],
+                j,
+                f"「{j.row.form_row.label}」填的是 {fmt(j.parsed.value)}，{bound}",
                 hint="请单位核实后改正",
-                raw=j.parsed.raw,
             )
 
 
@@ -199,14 +196,12 @@ def rule_percent_format(ctx: CheckContext) -> None:
         reference = target if isinstance(target, float) else ind.baseline
         if 0 < j.number <= 1 and reference is not None and reference > 1:
             j.flagged = True
-            ctx.add(
+            ctx.on_value(
                 "V-PERCENT-FORMAT",
-                f"「{label(j.row)}」的值为 {fmt(j.number)}，而目标是 {fmt(reference)}%，"
+                j,
+                f"「{j.row.form_row.label}」的值为 {fmt(j.number)}，而目标是 {fmt(reference)}%，"
                 f"疑似单元格设成了百分比格式（{fmt(j.number * 100)}%）。已按 {fmt(j.number)} 入账，未作换算",
-                j.row,
-                j.row.cells["value"],
                 hint="请单位确认后直接填写数值（如 96.5）",
-                raw=j.parsed.raw,
             )
 
 
@@ -239,22 +234,18 @@ def rule_decrease(ctx: CheckContext) -> None:
         what = f"本期累计「{_shown(j.parsed.value)}」低于上期（{prev_code}）已入账的「{_shown(prev_value)}」"
         if _explained(ctx, key):
             j.flagged = True
-            ctx.add(
+            ctx.on_value(
                 "V-DECREASE-EXPLAINED",
-                f"「{label(j.row)}」{what}，单位已在文字栏说明，请核实",
-                j.row,
-                j.row.cells["value"],
-                raw=j.parsed.raw,
+                j,
+                f"「{j.row.form_row.label}」{what}，单位已在文字栏说明，请核实",
             )
         else:
             j.excluded = True
-            ctx.add(
+            ctx.on_value(
                 "V-DECREASE",
-                f"「{label(j.row)}」{what}，累计数不应减少，且未说明原因",
-                j.row,
-                j.row.cells["value"],
+                j,
+                f"「{j.row.form_row.label}」{what}，累计数不应减少，且未说明原因",
                 hint="请单位核实：如上期数有误，请在「存在问题」中说明后重新报送",
-                raw=j.parsed.raw,
             )
 
 
@@ -279,23 +270,19 @@ def rule_outlier(ctx: CheckContext) -> None:
             expected = pace * span
             if expected > 0 and delta > factor * expected and (target is None or delta > 0.1 * target):
                 j.flagged = True
-                ctx.add(
+                ctx.on_value(
                     "V-OUTLIER",
-                    f"「{label(j.row)}」本期比上期（{prev_code}）增加 {fmt(delta)}，"
+                    j,
+                    f"「{j.row.form_row.label}」本期比上期（{prev_code}）增加 {fmt(delta)}，"
                     f"约为正常进度增量（约 {fmt(round(expected, 2))}）的 {delta / expected:.1f} 倍，请核实是否多填或单位不对",
-                    j.row,
-                    j.row.cells["value"],
-                    raw=j.parsed.raw,
                 )
         elif target is not None and j.number > target * max(1.5, factor * share_now):
             j.flagged = True
-            ctx.add(
+            ctx.on_value(
                 "V-OUTLIER",
-                f"「{label(j.row)}」累计 {fmt(j.number)}，是年度目标 {fmt(target)} 的 "
+                j,
+                f"「{j.row.form_row.label}」累计 {fmt(j.number)}，是年度目标 {fmt(target)} 的 "
                 f"{j.number / target:.1f} 倍，远超当前进度，请核实是否多填了位数或单位不对",
-                j.row,
-                j.row.cells["value"],
-                raw=j.parsed.raw,
             )
 
 
@@ -316,14 +303,12 @@ def rule_child_exceeds(ctx: CheckContext) -> None:
             continue
         child_value = j.number
         j.excluded = True
-        ctx.add(
+        ctx.on_value(
             "V-CHILD-EXCEEDS",
-            f"「其中」指标「{label(j.row)}」填 {fmt(child_value)}，大于它所属的「{label(p.row)}」"
+            j,
+            f"「其中」指标「{j.row.form_row.label}」填 {fmt(child_value)}，大于它所属的「{p.row.form_row.label}」"
             f"（{fmt(p.number)}），「其中」是上级指标的一部分，不应更大",
-            j.row,
-            j.row.cells["value"],
             hint=f"请单位核实两项数字（上级指标在 {p.row.cells['value'].ref}）",
-            raw=j.parsed.raw,
         )
 
 
@@ -342,14 +327,12 @@ def rule_area_sum(ctx: CheckContext) -> None:
         if abs(total - reported) > 1e-6 * max(1.0, abs(total)):
             t.excluded = True
             first, last = areas[0].row.cells["value"].ref, areas[-1].row.cells["value"].ref
-            ctx.add(
+            ctx.on_value(
                 "V-AREA-SUM",
+                t,
                 f"「{t.row.form_row.indicator.name}」合计填 {fmt(reported)}，但各区域（{first}:{last}）"
                 f"加起来是 {fmt(total)}，相差 {fmt(reported - total)}",
-                t.row,
-                t.row.cells["value"],
                 hint="请单位核对合计与各区域数字后重新报送；本期合计按数据有误处理",
-                raw=t.parsed.raw,
             )
 
 
@@ -364,7 +347,7 @@ def rule_texts(ctx: CheckContext) -> None:
                 shown = raw_text(raw) if cell.formula[1] and raw not in (None, "") else ""
                 ctx.add(
                     "T-FORMULA",
-                    f"「{label(row)}」的文字栏是公式「{formula[:60]}」，已按文字原样保存，不会执行",
+                    f"「{row.form_row.label}」的文字栏是公式「{formula[:60]}」，已按文字原样保存，不会执行",
                     row,
                     cell,
                     raw=formula[:200],
@@ -372,11 +355,11 @@ def rule_texts(ctx: CheckContext) -> None:
                 raw = formula if not shown else f"{shown}（公式：{formula}）"
             text, notes = clean_text(raw, limit=10**7)
             if notes:
-                ctx.add("T-CLEANED", f"「{label(row)}」的文字栏{'，'.join(notes)}", row, cell)
+                ctx.add("T-CLEANED", f"「{row.form_row.label}」的文字栏{'，'.join(notes)}", row, cell)
             if len(text) > LONG_TEXT:
                 ctx.add(
                     "T-LONG",
-                    f"「{label(row)}」的文字栏有 {len(text)} 字，远超正常篇幅；已完整保存，简报中只引用开头部分",
+                    f"「{row.form_row.label}」的文字栏有 {len(text)} 字，远超正常篇幅；已完整保存，简报中只引用开头部分",
                     row,
                     cell,
                     hint="请单位精简文字",
@@ -400,7 +383,7 @@ def rule_lag_reason(ctx: CheckContext) -> None:
         if (schedule - completion) * 100 > lag and not ctx.texts.get((key, "problems")):
             ctx.add(
                 "V-LAG-NO-REASON",
-                f"「{label(j.row)}」完成率 {completion:.1%}，落后序时进度（{schedule:.1%}）"
+                f"「{j.row.form_row.label}」完成率 {completion:.1%}，落后序时进度（{schedule:.1%}）"
                 f"{(schedule - completion) * 100:.1f} 个百分点，但「存在问题」未说明原因",
                 j.row,
                 j.row.cells["problems"],

@@ -386,7 +386,7 @@ def _match_rows(
             fr = by_key[key]
             finding(
                 "R-ROW-DUPLICATE",
-                f"指标「{_label(fr)}」出现了 {len(rows)} 次（第{'、'.join(map(str, rows))}行），无法确定以哪一行为准，均未入账",
+                f"指标「{fr.label}」出现了 {len(rows)} 次（第{'、'.join(map(str, rows))}行），无法确定以哪一行为准，均未入账",
                 hint="请单位删除重复的行后重新报送",
                 cell=f"A{rows[0]}",
                 row_key=key,
@@ -398,7 +398,7 @@ def _match_rows(
         if fr.key not in seen:
             finding(
                 "R-ROW-MISSING",
-                f"缺少指标「{_label(fr)}」这一行（可能被删除），该指标本期按未报送处理",
+                f"缺少指标「{fr.label}」这一行（可能被删除），该指标本期按未报送处理",
                 hint="请单位恢复该行并填写后重新报送",
                 row_key=fr.key,
                 indicator_id=fr.indicator.id,
@@ -406,10 +406,6 @@ def _match_rows(
             )
     order = {fr.key: i for i, fr in enumerate(expected)}
     ret.rows = sorted(matched.values(), key=lambda m: order[m.form_row.key])
-
-
-def _label(fr: FormRow) -> str:
-    return fr.indicator.name + (f"（{fr.area_name}）" if fr.area_name and fr.area_name != TOTAL_LABEL else "")
 
 
 def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], finding) -> None:
@@ -424,7 +420,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
         if not same:
             finding(
                 "R-LOCKED-EDITED",
-                f"「{_label(fr)}」的年度目标被改成了「{raw_text(shown_target)}」，以分解方案的 {expected_target} 为准",
+                f"「{fr.label}」的年度目标被改成了「{raw_text(shown_target)}」，以分解方案的 {expected_target} 为准",
                 cell=f"{col_letters(columns['target'])}{row.excel_row}",
                 raw=raw_text(shown_target),
                 row_key=fr.key,
@@ -435,7 +431,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
     if unit is not None and _fold(unit) != _fold(fr.indicator.unit):
         finding(
             "R-LOCKED-EDITED",
-            f"「{_label(fr)}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.indicator.unit}」为准，请核实所填数字的单位",
+            f"「{fr.label}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.indicator.unit}」为准，请核实所填数字的单位",
             cell=f"{col_letters(columns['measure'])}{row.excel_row}",
             raw=raw_text(unit),
             row_key=fr.key,
@@ -456,7 +452,7 @@ def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dic
         ref = f"{col_letters(c1)}{r1 + 1}:{col_letters(c2)}{r2 + 1}"
         for m in rows:
             m.merged = ref
-        names = "、".join(_label(m.form_row) for m in rows)
+        names = "、".join(m.form_row.label for m in rows)
         finding(
             "R-MERGED",
             f"合并了填写单元格 {ref}（涉及{names}），无法分清各行各栏的内容，相关数值未入账",

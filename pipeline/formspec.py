@@ -105,6 +105,11 @@ class FormRow:
     def is_total(self) -> bool:
         return self.area_name == TOTAL_LABEL
 
+    @property
+    def label(self) -> str:
+        """How messages name the row: the indicator, with its area when it is an area's row."""
+        return self.indicator.name + (f"（{self.area_name}）" if self.area_code else "")
+
     def target_text(self) -> str:
         if self.target is None:
             return PENDING_TEXT
