@@ -8,7 +8,7 @@ findings and may exclude the value(s) it concerns. An excluded value is stored w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import Config, Kind
 from .extract import Cell, FormReturn, MatchedRow
@@ -128,6 +128,8 @@ def rule_parse(ctx: CheckContext) -> None:
             parsed = parse_stage(raw, ind.stages)
         else:
             parsed = parse_number(raw, ind.unit, allow_percent=ind.unit.strip() in {"%", "％"})
+        if cell.formula and parsed.ok:  # a formula Excel/WPS saved with its result: use the result, say so
+            parsed = replace(parsed, notes=(f"单元格是公式「={cell.formula[0][:40]}」，取其计算结果", *parsed.notes))
         judged = Judged(row, parsed)
         ctx.judged[row.form_row.key] = judged
         if row.merged:

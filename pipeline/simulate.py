@@ -108,9 +108,8 @@ def unit_pace(seed: int, unit_code: str) -> float:
 
 
 def _decimals(unit: str, target: float | None) -> int:
-    if unit in {"%", "万元", "万方", "万亩", "公里", "万人", "万", "元/月", "元/年"} or (
-        target is not None and target < 20
-    ):
+    """Things counted one by one (人, 户, 所…) are whole numbers; 万元, 公里, 万方 take a decimal."""
+    if unit.startswith("万") or unit in {"%", "公里", "元/月", "元/年"}:
         return 1
     return 0
 

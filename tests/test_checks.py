@@ -114,3 +114,23 @@ def test_two_files_for_one_unit_in_one_batch(sample_config, tmp_path, blanks):
     result = ingest_filled(sample_config, tmp_path, blanks, [first, second])
     (resub,) = codes(result, "F-RESUBMITTED")
     assert resub.file == "01.xlsx" and "已报送过「00.xlsx」，以本次报送为准" in resub.message
+
+
+def test_cached_formula_result_is_used_and_said(sample_config, tmp_path, blanks):
+    """A unit typed =200+220 and Excel saved the result 420: the value is 420, with a note."""
+    import zipfile
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    fill_by_spec(blanks[RSJ.format("2023年5月")], may_values(), {}, tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, zipfile.ZipFile(inputs / "rsj.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                start = data.index(b'<c r="H6"')
+                end = data.index(b"</c>", start) + 4
+                data = data[:start] + b'<c r="H6"><f>200+220</f><v>420</v></c>' + data[end:]
+            zout.writestr(info, data)
+    result = run_ingest(sample_config, inputs, tmp_path / "out")
+    (note,) = [f for f in codes(result, "V-NORMALISED") if f.cell == "H6"]
+    assert "单元格是公式「=200+220」，取其计算结果" in note.message and "按 420 入账" in note.message

@@ -273,3 +273,28 @@ def test_monthly_job_on_real_returns(sample_config, sample_config_path, tmp_path
     assert "演示" not in result.output
     assert (tmp_path / "outputs" / "ledger.sqlite").exists()
     assert (tmp_path / "outputs" / "2023-05" / "校验报告.xlsx").exists()
+
+
+@pytest.mark.parametrize("config", ["config.yaml", "examples/anhua-2023.yaml", "examples/shaoyang-2023.yaml"])
+def test_messy_returns_of_every_shipped_config(config, tmp_path):
+    from pipeline.config_load import load_config
+
+    cfg = load_config(ROOT / config)
+    inputs = tmp_path / "inputs"
+    simulate(cfg, APRIL, inputs / "04", seed=2023)
+    sim = simulate(cfg, MAY, inputs / "05", seed=2023, messy=True)
+    result = run_ingest(cfg, inputs, tmp_path / "out")
+    findings = result.findings + result.run_notes
+    for plant in sim.planted:
+        if plant.kind in PLANT_CODES:
+            assert any(
+                f.code == PLANT_CODES[plant.kind] and f.cell == plant.cell and f.unit_code == plant.unit_code
+                for f in findings
+            ), plant
+    missing = next(p for p in sim.planted if p.kind == "missing_unit")
+    accepted = {o.unit_code for o in result.outcomes if o.status == "accepted" and o.period == "2023-05"}
+    assert missing.unit_code not in accepted
+    assert len(accepted) == len(rows_by_unit(cfg)) - 1
+    # Clean units raise no errors: every 错误 is one the simulator planted.
+    planted_cells = {(p.unit_code, p.cell) for p in sim.planted}
+    assert all((f.unit_code, f.cell) in planted_cells for f in findings if f.is_error)
