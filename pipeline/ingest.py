@@ -323,7 +323,8 @@ def chase_rows(cfg: Config, period: Period, current) -> list:
                     f"逾期 {days} 天（按{sub['received_source']}）",
                 )
             )
-    return rows
+    urgency = {"未报送": 0, "被拒收": 1, "逾期报送": 2}  # who to phone first
+    return sorted(rows, key=lambda r: urgency[r.status])
 
 
 def run_ingest(
