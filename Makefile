@@ -32,7 +32,8 @@ quarterly: $(STAMP)
 	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
 
 templates: $(STAMP)
-	@$(BIN)/minsheng templates --config $(CONFIG) $(if $(PERIOD),--period $(PERIOD),--period $$(date +%Y-%m))
+	@test -n "$(PERIOD)" || { echo "请指定期别，如：make templates PERIOD=2023-05"; exit 2; }
+	@$(BIN)/minsheng templates --config $(CONFIG) --period $(PERIOD)
 
 ingest: $(STAMP)
 	@$(BIN)/minsheng ingest --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)

@@ -54,6 +54,12 @@ def _load(config_path: Path) -> Config:
     return load_config(config_path)
 
 
+def _period_of(cfg: Config, text: str):
+    from .periods import parse_period_in
+
+    return parse_period_in(cfg.year, text)
+
+
 @cli.command("check-config")
 @config_option
 def check_config(config_path: Path) -> None:
@@ -93,10 +99,9 @@ def render_config_summary(cfg: Config) -> str:
 def templates(config_path: Path, period: str, out_dir: Path | None) -> None:
     """为每个填报单位生成本期填报表。"""
     from .forms import write_forms
-    from .periods import parse_period
 
     cfg = _load(config_path)
-    p = parse_period(period)
+    p = _period_of(cfg, period)
     out = out_dir or Path("outputs") / "templates" / p.code
     paths = write_forms(cfg, p, out, previous=_previous_values(cfg, p))
     click.echo(f"已为 {len(paths)} 个填报单位生成{p.label}填报表：{out}")
@@ -127,11 +132,10 @@ def _previous_values(cfg: Config, period) -> dict:
 @click.option("--messy", is_flag=True, help="加入真实报表中常见的各种问题")
 def simulate_cmd(config_path: Path, period: str, into: Path, seed: int, messy: bool) -> None:
     """模拟各单位填报（演示、测试和性能测试用）。"""
-    from .periods import parse_period
     from .simulate import simulate
 
     cfg = _load(config_path)
-    sim = simulate(cfg, parse_period(period), into, seed=seed, messy=messy)
+    sim = simulate(cfg, _period_of(cfg, period), into, seed=seed, messy=messy)
     click.echo(f"已生成 {len(sim.files)} 份模拟报表：{into}")
     for p in sim.planted:
         where = "，".join(x for x in (p.file, p.cell, p.row_key) if x)
@@ -168,10 +172,9 @@ def ingest_cmd(
 ) -> None:
     """读取 inputs/ 中各单位报回的表格：校验、入账，生成校验报告和催报名单。"""
     from .ingest import render_result, result_json, run_ingest
-    from .periods import parse_period
 
     cfg = _load(config_path)
-    p = parse_period(period) if period else None
+    p = _period_of(cfg, period) if period else None
     _require_dir(inputs_dir)
     result = run_ingest(cfg, inputs_dir, outputs_dir, p, progress=None if as_json else _progress)
     if as_json:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Config
 from .ingest import render_result, run_ingest
-from .periods import Period, parse_period
+from .periods import Period, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
 
@@ -40,7 +40,7 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
 def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs: Path = Path("outputs")) -> JobReport:
     """Ingest what is in inputs/ (or the demo returns), then report where everything is."""
     report = JobReport([f"{cfg.office.name}（{cfg.year}年）· {KIND_WORDS[kind]}"])
-    wanted = parse_period(period) if period else None
+    wanted = parse_period_in(cfg.year, period) if period else None
     has_returns = inputs.is_dir() and any(d.kind == "spreadsheet" for d in discover(inputs))
     if not has_returns:
         outputs = outputs / "demo"

@@ -205,6 +205,14 @@ def parse_period(text: str) -> Period:
     raise UserError(f"无法识别的期别「{text}」。{HINT}")
 
 
+def parse_period_in(year: int, text: str) -> Period:
+    """Parse a period that must fall in the decomposition's year."""
+    period = parse_period(text)
+    if period.year != year:
+        raise UserError(f"期别「{period.label}」不在分解方案的年度（{year}年）内，请检查期别或配置文件。")
+    return period
+
+
 def _position(d: dt.date) -> float:
     """Months elapsed at the END of day d, counted from year 0."""
     return d.year * 12 + (d.month - 1) + d.day / _last_day(d.year, d.month)

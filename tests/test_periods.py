@@ -179,3 +179,12 @@ def test_dekads_tile_their_month(y, m):
     for a, b in zip(dekads, dekads[1:], strict=False):
         assert b.start == a.end + dt.timedelta(days=1)
     assert len(periods_of_year("dekad", y)) == 36
+
+
+def test_period_must_fall_in_the_config_year():
+    from pipeline.periods import parse_period_in
+
+    assert parse_period_in(2023, "2023-05").code == "2023-05"
+    with pytest.raises(UserError) as err:
+        parse_period_in(2023, "2024年5月")
+    assert "期别「2024年5月」不在分解方案的年度（2023年）内" in err.value.summary
