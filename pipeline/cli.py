@@ -1,7 +1,8 @@
 """The `minsheng` command: parse arguments, call one library function, render the result.
 
 A `UserError` is printed as plain Chinese lines with exit status 2 (or the error's own);
-a traceback only with --debug.
+a traceback only with --debug. Stage modules are imported inside the commands that need
+them, so `check-config` and `--help` start without loading the spreadsheet libraries.
 """
 
 from __future__ import annotations

@@ -19,10 +19,11 @@ from .checks import History, check_return
 from .config import Config
 from .extract import FormReturn, Rejected, extract
 from .findings import Finding
-from .formspec import rows_by_unit
+from .formspec import reporting_units, rows_by_unit
 from .ledger import Ledger, StoredValue, Submission
 from .periods import Period, cn_date, parse_period, report_deadline
 from .readers import Discovered, FileProblem, discover, read_workbook
+from .reports import ChaseRow, write_chase_list, write_findings_report
 from .values import raw_text
 
 
@@ -257,8 +258,6 @@ def _store_accepted(
 
 def write_reports(cfg: Config, outputs: Path, result: IngestResult, ledger_path: Path | None = None) -> list[Path]:
     """校验报告.xlsx and 催报名单.xlsx for every period the run touched, from the ledger."""
-    from .reports import write_chase_list, write_findings_report
-
     paths = []
     with Ledger(ledger_path or outputs / "ledger.sqlite") as ledger:
         for code in result.periods:
@@ -280,9 +279,6 @@ def write_reports(cfg: Config, outputs: Path, result: IngestResult, ledger_path:
 
 
 def chase_rows(cfg: Config, period: Period, current) -> list:
-    from .formspec import reporting_units
-    from .reports import ChaseRow
-
     deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
     accepted = {s["unit_code"]: s for s in current if s["status"] == "accepted"}
     rejected = {s["unit_code"]: s for s in current if s["status"] == "rejected" and s["unit_code"]}
