@@ -132,9 +132,9 @@ def rule_parse(ctx: CheckContext) -> None:
             parsed = replace(parsed, notes=(f"单元格是公式「={cell.formula[0][:40]}」，取其计算结果", *parsed.notes))
         judged = Judged(row, parsed)
         ctx.judged[row.form_row.key] = judged
-        if row.merged:
+        if row.blocked:
             judged.excluded = True
-            continue  # reported once per merged range by extract
+            continue  # extract reported it once for the whole range or set of rows
         if parsed.status == "invalid":
             judged.excluded = True
             code = "V-NOT-STAGE" if ind.kind == Kind.milestone else "V-NOT-NUMBER"

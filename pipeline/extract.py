@@ -60,7 +60,7 @@ class MatchedRow:
     form_row: FormRow
     excel_row: int
     cells: dict[str, Cell]  # field → cell, for the input columns
-    merged: str = ""  # the merged range over its inputs, if any
+    blocked: str = ""  # why its value cannot be trusted (merged inputs, duplicated row), already reported
 
 
 @dataclass
@@ -393,7 +393,7 @@ def _match_rows(
                 indicator_id=fr.indicator.id,
                 indicator_name=fr.indicator.name,
             )
-            matched.pop(key, None)
+            matched[key].blocked = "重复行"  # stored as 数据有误, not left out as if unreported
     for fr in expected:
         if fr.key not in seen:
             finding(
@@ -451,7 +451,7 @@ def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dic
             continue
         ref = f"{col_letters(c1)}{r1 + 1}:{col_letters(c2)}{r2 + 1}"
         for m in rows:
-            m.merged = ref
+            m.blocked = f"合并单元格 {ref}"
         names = "、".join(m.form_row.label for m in rows)
         finding(
             "R-MERGED",

@@ -411,3 +411,17 @@ def test_one_mb_note_is_stored_whole(returns, tmp_path, sample_config):
 
 assert MAX_FILE_BYTES < 200 * 2**20
 assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(
+    "change, key", [(row_duplicated, "youeryuan"), (lambda wb: form(wb).merge_cells("H6:H7"), "jisu")]
+)
+def test_untrustworthy_rows_are_stored_as_excluded_not_dropped(change, key, returns, tmp_path, sample_config):
+    """A duplicated row or merged inputs: the value shows as 数据有误 later, never as unreported or 0."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    edit(returns / EDU, inputs / "教育局.xlsx", change)
+    run_ingest(sample_config, inputs, tmp_path / "outputs")
+    with Ledger(tmp_path / "outputs" / "ledger.sqlite") as ledger:
+        stored = {v.row_key: v.status for _, v in ledger.values_for("2023-05")}
+    assert stored[key] == "excluded"
