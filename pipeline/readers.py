@@ -18,7 +18,7 @@ import python_calamine as pc
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".et", ".ods"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled form is ~30 KB; anything this big is not one
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # zip bomb guard: summed uncompressed size
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # zip bomb guard: a filled form unzips to ~200 KB
 MAX_ZIP_ENTRIES = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -154,7 +154,7 @@ def check_zip(path: Path) -> dict[str, bytes]:
                 raise FileProblem("F-NOT-EXCEL", "文件是压缩包，但不是 Excel 工作簿", "请单位发送 Excel 填报表")
             parts = {}
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")) or info.filename.endswith(".vml"):
+                if info.filename.endswith((".xml", ".rels", ".vml")):
                     data = zf.read(info)
                     if _has_dtd(data):
                         raise FileProblem(
@@ -162,7 +162,8 @@ def check_zip(path: Path) -> dict[str, bytes]:
                             f"文件内部「{info.filename}」含有不安全的 XML 声明（DTD/实体），已拒收以保护电脑安全",
                             "请单位用 Excel/WPS 打开后重新保存，或重新填写下发的填报表",
                         )
-                    parts[info.filename] = data
+                    if _needed(info.filename):  # every XML part is scanned; only these are kept
+                        parts[info.filename] = data
             return parts
     except zipfile.BadZipFile:
         raise FileProblem(
@@ -172,6 +173,12 @@ def check_zip(path: Path) -> dict[str, bytes]:
         raise FileProblem(
             "F-CORRUPT", f"文件无法解压（{type(exc).__name__}），无法打开", "请单位重新发送文件"
         ) from None
+
+
+def _needed(name: str) -> bool:
+    return name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") or (
+        name.startswith("xl/worksheets/") and name.endswith(".xml")
+    )
 
 
 def _has_dtd(data: bytes) -> bool:
