@@ -24,7 +24,7 @@ from .ledger import Ledger, StoredValue, Submission
 from .periods import Period, cn_date, parse_period, report_deadline
 from .readers import Discovered, FileProblem, discover, read_workbook
 from .reports import ChaseRow, write_chase_list, write_findings_report
-from .values import raw_text
+from .values import clean_text, raw_text
 
 
 @dataclass
@@ -251,7 +251,9 @@ def _store_accepted(
             )
         )
     narratives = [(key, f, text, cell) for (key, f), (text, cell) in ctx.texts.items()]
-    ledger.record(sub, values, findings, narratives, (ret.experience_title, ret.experience_text.strip()))
+    ledger.record(
+        sub, values, findings, narratives, (clean_text(ret.experience_title)[0], clean_text(ret.experience_text)[0])
+    )
     result.findings.extend(findings)
     return FileOutcome(sub.original_path, "accepted", ret.unit_code, ret.period.code)
 
