@@ -355,7 +355,7 @@ def rule_texts(ctx: CheckContext) -> None:
                     raw=formula[:200],
                 )
                 raw = formula if not shown else f"{shown}（公式：{formula}）"
-            text, notes = clean_text(raw, limit=10**7)
+            text, notes = clean_text(raw)
             if notes:
                 ctx.add("T-CLEANED", f"「{row.form_row.label}」的文字栏{'，'.join(notes)}", row, cell)
             if len(text) > LONG_TEXT:

@@ -133,8 +133,8 @@ def parse_stage(raw: object, stages: list[str]) -> Parsed:
     return Parsed("invalid", raw=shown, reason="不是可选的阶段，应为以下之一：" + "、".join(stages))
 
 
-def clean_text(raw: object, limit: int = 20000) -> tuple[str, list[str]]:
-    """Narrative text from a unit: control characters removed, overlong text cut; says what it did."""
+def clean_text(raw: object) -> tuple[str, list[str]]:
+    """Narrative text from a unit, whole, with control characters removed; says what it did."""
     if raw is None:
         return "", []
     text = raw_text(raw)
@@ -143,8 +143,4 @@ def clean_text(raw: object, limit: int = 20000) -> tuple[str, list[str]]:
     cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     if cleaned != text.replace("\r\n", "\n").replace("\r", "\n"):
         notes.append("去掉了不可见的控制字符")
-    cleaned = cleaned.strip()
-    if len(cleaned) > limit:
-        notes.append(f"文字过长（{len(cleaned)} 字），只保留前 {limit} 字")
-        cleaned = cleaned[:limit]
-    return cleaned, notes
+    return cleaned.strip(), notes
