@@ -13,9 +13,12 @@ from pathlib import Path
 
 import click
 
+from . import cli_zh
 from .config import Config
 from .config_load import load_config
 from .errors import UserError
+
+cli_zh.install()
 
 DEFAULT_CONFIG = os.environ.get("MINSHENG_CONFIG", "config.yaml")
 
@@ -29,8 +32,23 @@ config_option = click.option(
 )
 
 
+class ChineseCommand(click.Command):
+    """Usage lines read 「用法：minsheng ingest [选项]」."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
 class FriendlyGroup(click.Group):
-    """Renders UserError without a traceback (unless --debug)."""
+    """Renders UserError without a traceback (unless --debug); subcommands speak Chinese."""
+
+    command_class = ChineseCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -44,7 +62,7 @@ class FriendlyGroup(click.Group):
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示完整的程序调用栈（供维护人员排查）")
-@click.version_option(package_name="minsheng", message="minsheng %(version)s")
+@click.version_option(package_name="minsheng", message="minsheng %(version)s", help="显示版本号并退出。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """重点民生实事调度：生成填报表、校验入账、汇总分析、印发简报通报。"""
@@ -163,8 +181,22 @@ PLANT_WORDS = {
 
 @cli.command("ingest")
 @config_option
-@click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(path_type=Path))
-@click.option("--outputs", "outputs_dir", default="outputs", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--inputs",
+    "inputs_dir",
+    default="inputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="各单位报回表格所在的文件夹",
+)
+@click.option(
+    "--outputs",
+    "outputs_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="输出文件夹（台账、校验报告、催报名单）",
+)
 @click.option("--period", default=None, help="只处理该期别的报表，如 2023-05")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单和入账数值（供其他程序使用）")
 @click.option("--strict", is_flag=True, help="发现任何错误时以状态码 1 退出")
@@ -206,8 +238,15 @@ def _progress(items):
 def _cycle_command(name: str, kind: str, label: str):
     @cli.command(name, help=f"{label}：读取 inputs/ 中的报表，校验入账并生成{label}材料。")
     @config_option
-    @click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(path_type=Path))
-    @click.option("--period", default=None, help="期别，如 2023-05、2023-05-2、2023-Q2；默认取有报表的最近一期")
+    @click.option(
+        "--inputs",
+        "inputs_dir",
+        default="inputs",
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help="各单位报回表格所在的文件夹",
+    )
+    @click.option("--period", default=None, help="期别，如 2023-05、2023-05-2、2023-Q2；默认处理文件夹中的全部期别")
     def command(config_path: Path, inputs_dir: Path, period: str | None) -> None:
         from .jobs import run_cycle
 
