@@ -8,7 +8,7 @@ from pipeline.cli import cli
 
 
 def run(*args):
-    result = CliRunner().invoke(cli, list(args))
+    result = CliRunner().invoke(cli, list(args), prog_name="minsheng")
     assert "Traceback" not in result.output
     return result
 
