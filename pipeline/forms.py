@@ -297,6 +297,7 @@ def _experience_sheet(ws, fmt, unit_name: str, period: Period) -> None:
     ws.write_string("A2", "报送单位：", fmt["label"])
     ws.write_string("B2", f"{unit_name}（{period.label}）", fmt["value"])
     ws.write_string("A3", "材料标题：", fmt["label"])
+    ws.set_row(2, 26)
     ws.write_blank(EXP_TITLE_CELL, None, fmt["input_head"])
     ws.write_string("A4", "材料正文：", fmt["label"])
     ws.write_blank(EXP_TEXT_CELL, None, fmt["input_text"])
