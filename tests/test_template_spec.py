@@ -67,3 +67,31 @@ def test_round_trip_any_values(sample_config, tmp_path_factory, jiuye_yi, jiuye_
     with Ledger(tmp / "out" / "ledger.sqlite") as ledger:
         got = {v.row_key: v.value_num for _, v in ledger.values_for("2023-05")}
     assert got == {k: float(v) for k, v in values.items()}
+
+
+def test_the_spec_document_matches_the_code(sample_config):
+    """docs/template-spec.md is what third parties program against: it must say what formspec does."""
+    import datetime as dt
+    import re
+
+    from conftest import ROOT
+
+    from pipeline import formspec
+    from pipeline.forms import metadata_pairs
+
+    doc = (ROOT / "docs" / "template-spec.md").read_text(encoding="utf-8")
+    for cell, label in [
+        (formspec.FILLER_CELL, "填报人"),
+        (formspec.PHONE_CELL, "联系电话"),
+        (formspec.REVIEWER_CELL, "审核（分管领导）"),
+        (formspec.DATE_CELL, "填报日期"),
+    ]:
+        assert re.search(rf"`{cell}`[^|]*\| {re.escape(label)}", doc), (cell, label)
+    for c in formspec.COLUMNS:
+        assert f"| {c.letter} | {c.header} |" in doc, c
+    assert f"第 {formspec.HEADER_ROW} 行是表头，第 {formspec.FIRST_DATA_ROW} 行起" in doc
+    keys = [k for k, _ in metadata_pairs(sample_config, "u", "单位", parse_period("2023-05"), dt.date(2023, 6, 5), 1)]
+    for key in keys:
+        assert f"| `{key}` |" in doc, key
+    for name in (formspec.SHEET_FORM, formspec.SHEET_EXPERIENCE, formspec.SHEET_META):
+        assert f"`{name}`" in doc
