@@ -134,3 +134,13 @@ def test_cached_formula_result_is_used_and_said(sample_config, tmp_path, blanks)
     result = run_ingest(sample_config, inputs, tmp_path / "out")
     (note,) = [f for f in codes(result, "V-NORMALISED") if f.cell == "H6"]
     assert "单元格是公式「=200+220」，取其计算结果" in note.message and "按 420 入账" in note.message
+
+
+def test_every_rule_code_is_documented_with_its_severity():
+    from conftest import ROOT
+
+    from pipeline.findings import RULES
+
+    doc = (ROOT / "docs" / "ingest.md").read_text(encoding="utf-8")
+    for code, (severity, _) in RULES.items():
+        assert f"| {code} | {severity} |" in doc, code
