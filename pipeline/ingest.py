@@ -23,7 +23,7 @@ from .formspec import reporting_units, rows_by_unit
 from .ledger import Ledger, StoredValue, Submission
 from .periods import Period, cn_date, parse_period, report_deadline
 from .readers import Discovered, FileProblem, discover, read_workbook
-from .reports import ChaseRow, write_chase_list, write_findings_report
+from .reports import ChaseRow, UnitTally, write_chase_list, write_findings_report
 from .values import clean_text, raw_text
 
 
@@ -274,10 +274,46 @@ def write_reports(cfg: Config, outputs: Path, result: IngestResult, ledger_path:
                 f"其中错误 {errors} 条、警告 {len(findings) - errors} 条"
             )
             out = outputs / code
-            paths.append(write_findings_report(out / "校验报告.xlsx", cfg, period, findings, summary))
+            tally = unit_tally(cfg, current, findings)
+            paths.append(write_findings_report(out / "校验报告.xlsx", cfg, period, findings, summary, tally))
             paths.append(write_chase_list(out / "催报名单.xlsx", cfg, period, chase_rows(cfg, period, current)))
     result.reports = paths
     return paths
+
+
+def _contact(cfg: Config, code: str) -> tuple[str, str]:
+    contact = cfg.unit(code).contact
+    return ((contact.person or "") if contact else "", (contact.phone or "") if contact else "")
+
+
+def unit_tally(cfg: Config, current, findings: list[Finding]) -> list[UnitTally]:
+    """Every reporting unit with its return's status and how many errors and warnings it has."""
+    by_unit: dict = {}
+    for s in current:  # an accepted return counts over a rejected one
+        if s["unit_code"] and (s["unit_code"] not in by_unit or s["status"] == "accepted"):
+            by_unit[s["unit_code"]] = s
+    out = []
+    for code in reporting_units(cfg):
+        sub = by_unit.get(code)
+        mine = [f for f in findings if f.unit_code == code]
+        errors = sum(1 for f in mine if f.is_error)
+        if sub is None:
+            status = "未报送"
+        elif sub["status"] == "rejected":
+            status = "被拒收"
+        else:
+            status = "已入账（逾期）" if sub["late"] else "已入账"
+        out.append(
+            UnitTally(
+                cfg.unit(code).name,
+                status,
+                sub["original_path"] if sub else "",
+                errors,
+                len(mine) - errors,
+                *_contact(cfg, code),
+            )
+        )
+    return out
 
 
 def chase_rows(cfg: Config, period: Period, current) -> list:
@@ -287,8 +323,7 @@ def chase_rows(cfg: Config, period: Period, current) -> list:
     rows = []
     for code in reporting_units(cfg):
         unit = cfg.unit(code)
-        person = (unit.contact.person if unit.contact else None) or ""
-        phone = (unit.contact.phone if unit.contact else None) or ""
+        person, phone = _contact(cfg, code)
         sub = accepted.get(code)
         if sub is None and code in rejected:
             rows.append(

@@ -88,7 +88,34 @@ def _sheet_setup(wb, ws, title: str, subtitle: str, columns: list[tuple[str, flo
     return f
 
 
-def write_findings_report(path: Path, cfg: Config, period: Period, findings: list[Finding], summary: str) -> Path:
+@dataclass
+class UnitTally:
+    """One line of the per-unit sheet: who sent what, and how many problems it has."""
+
+    unit_name: str
+    status: str  # 已入账, 已入账（逾期）, 被拒收, 未报送
+    file: str
+    errors: int
+    warnings: int
+    person: str
+    phone: str
+
+
+TALLY_COLUMNS = [
+    ("序号", 6),
+    ("填报单位", 28),
+    ("报送情况", 14),
+    ("文件", 44),
+    ("错误", 8),
+    ("警告", 8),
+    ("联系人", 10),
+    ("联系电话", 16),
+]
+
+
+def write_findings_report(
+    path: Path, cfg: Config, period: Period, findings: list[Finding], summary: str, tally: list[UnitTally] = ()
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     order = sorted(findings, key=lambda f: (f.severity != ERROR, f.unit_name or "~", f.file, _cell_order(f.cell)))
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
@@ -117,10 +144,22 @@ def write_findings_report(path: Path, cfg: Config, period: Period, findings: lis
             ws.set_row(2 + i, _height(item.message, 50))
         if not order:
             ws.merge_range(3, 0, 3, len(FINDING_COLUMNS) - 1, "本期报表未发现问题。", f["cell"])
+        if tally:
+            _tally_sheet(wb, wb.add_worksheet("按单位汇总"), period, tally)
         wb.set_properties({"title": title, "author": cfg.office.name})
     finally:
         wb.close()
     return path
+
+
+def _tally_sheet(wb, ws, period: Period, tally: list[UnitTally]) -> None:
+    """Units with errors first: the order in which staff pick up the phone."""
+    rows = sorted(tally, key=lambda t: (-t.errors, t.status != "未报送", -t.warnings))
+    f = _sheet_setup(wb, ws, f"{period.label}各单位报表校验情况", "错误多的单位排在前面", TALLY_COLUMNS, len(rows))
+    for i, t in enumerate(rows, start=1):
+        values = [str(i), t.unit_name, t.status, t.file, str(t.errors), str(t.warnings), t.person, t.phone]
+        for c, v in enumerate(values):
+            ws.write_string(2 + i, c, v, f["err"] if c == 4 and t.errors else f["cell"])
 
 
 def _height(text: str, width: float) -> float:

@@ -132,6 +132,13 @@ def test_findings_report_lists_every_finding(sample_config, messy, tmp_path):
     assert ws.auto_filter.ref and ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
     errors_first = [r[1] for r in body]
     assert errors_first == sorted(errors_first, key=lambda s: s != "错误")
+    # The per-unit sheet: every reporting unit once, the missing one marked, error counts that add up.
+    tally = openpyxl.load_workbook(out / "2023-05" / "校验报告.xlsx")["按单位汇总"]
+    lines = [[c.value for c in r] for r in tally.iter_rows(min_row=4)]
+    assert len(lines) == len(rows_by_unit(sample_config))
+    assert sum(int(r[4]) for r in lines) == sum(1 for f in expected if f.is_error)
+    assert [r[2] for r in lines].count("未报送") == 1
+    assert int(lines[0][4]) == max(int(r[4]) for r in lines)  # most errors first
 
 
 def test_rerun_changes_nothing(sample_config, messy, tmp_path):
