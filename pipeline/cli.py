@@ -32,6 +32,16 @@ config_option = click.option(
 )
 
 
+inputs_option = click.option(
+    "--inputs",
+    "inputs_dir",
+    default="inputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="各单位报回表格所在的文件夹",
+)
+
+
 class ChineseCommand(click.Command):
     """Usage lines read 「用法：minsheng ingest [选项]」."""
 
@@ -111,7 +121,7 @@ def render_config_summary(cfg: Config) -> str:
 
 @cli.command("templates")
 @config_option
-@click.option("--period", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2")
+@click.option("--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2")
 @click.option(
     "--out", "out_dir", default=None, type=click.Path(path_type=Path), help="输出目录，默认 outputs/templates/<期别>/"
 )
@@ -145,9 +155,9 @@ def _previous_values(cfg: Config, period) -> dict:
 
 @cli.command("simulate")
 @config_option
-@click.option("--period", required=True, help="期别，如 2023-05")
+@click.option("--period", metavar="期别", required=True, help="期别，如 2023-05")
 @click.option("--into", "into", required=True, type=click.Path(path_type=Path), help="把模拟报表写入该目录")
-@click.option("--seed", default=1, show_default=True, type=int, help="随机种子：同一种子结果相同")
+@click.option("--seed", metavar="数字", default=1, show_default=True, type=int, help="随机种子：同一种子结果相同")
 @click.option("--messy", is_flag=True, help="加入真实报表中常见的各种问题")
 def simulate_cmd(config_path: Path, period: str, into: Path, seed: int, messy: bool) -> None:
     """模拟各单位填报（演示、测试和性能测试用）。"""
@@ -181,14 +191,7 @@ PLANT_WORDS = {
 
 @cli.command("ingest")
 @config_option
-@click.option(
-    "--inputs",
-    "inputs_dir",
-    default="inputs",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="各单位报回表格所在的文件夹",
-)
+@inputs_option
 @click.option(
     "--outputs",
     "outputs_dir",
@@ -197,7 +200,7 @@ PLANT_WORDS = {
     type=click.Path(path_type=Path),
     help="输出文件夹（台账、校验报告、催报名单）",
 )
-@click.option("--period", default=None, help="只处理该期别的报表，如 2023-05")
+@click.option("--period", metavar="期别", default=None, help="只处理该期别的报表，如 2023-05")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单和入账数值（供其他程序使用）")
 @click.option("--strict", is_flag=True, help="发现任何错误时以状态码 1 退出")
 def ingest_cmd(
@@ -238,15 +241,13 @@ def _progress(items):
 def _cycle_command(name: str, kind: str, label: str):
     @cli.command(name, help=f"{label}：读取 inputs/ 中的报表，校验入账并生成{label}材料。")
     @config_option
+    @inputs_option
     @click.option(
-        "--inputs",
-        "inputs_dir",
-        default="inputs",
-        show_default=True,
-        type=click.Path(path_type=Path),
-        help="各单位报回表格所在的文件夹",
+        "--period",
+        metavar="期别",
+        default=None,
+        help="期别，如 2023-05、2023-05-2、2023-Q2；默认处理文件夹中的全部期别",
     )
-    @click.option("--period", default=None, help="期别，如 2023-05、2023-05-2、2023-Q2；默认处理文件夹中的全部期别")
     def command(config_path: Path, inputs_dir: Path, period: str | None) -> None:
         from .jobs import run_cycle
 

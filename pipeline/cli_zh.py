@@ -44,6 +44,7 @@ ZH = {
     "path": "路径",
     "default: {default}": "默认：{default}",
     "Aborted!": "已中止。",
+    "required": "必填",
 }
 
 
