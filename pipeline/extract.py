@@ -389,9 +389,7 @@ def _match_rows(
                 f"指标「{fr.label}」出现了 {len(rows)} 次（第{'、'.join(map(str, rows))}行），无法确定以哪一行为准，均未入账",
                 hint="请单位删除重复的行后重新报送",
                 cell=f"A{rows[0]}",
-                row_key=key,
-                indicator_id=fr.indicator.id,
-                indicator_name=fr.indicator.name,
+                **_about(fr),
             )
             matched[key].blocked = "重复行"  # stored as 数据有误, not left out as if unreported
     for fr in expected:
@@ -400,12 +398,15 @@ def _match_rows(
                 "R-ROW-MISSING",
                 f"缺少指标「{fr.label}」这一行（可能被删除），该指标本期按未报送处理",
                 hint="请单位恢复该行并填写后重新报送",
-                row_key=fr.key,
-                indicator_id=fr.indicator.id,
-                indicator_name=fr.indicator.name,
+                **_about(fr),
             )
     order = {fr.key: i for i, fr in enumerate(expected)}
     ret.rows = sorted(matched.values(), key=lambda m: order[m.form_row.key])
+
+
+def _about(fr: FormRow) -> dict[str, str]:
+    """The row a finding is about, as Finding fields."""
+    return {"row_key": fr.key, "indicator_id": fr.indicator.id, "indicator_name": fr.indicator.name}
 
 
 def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], finding) -> None:
@@ -423,9 +424,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
                 f"「{fr.label}」的年度目标被改成了「{raw_text(shown_target)}」，以分解方案的 {expected_target} 为准",
                 cell=f"{col_letters(columns['target'])}{row.excel_row}",
                 raw=raw_text(shown_target),
-                row_key=fr.key,
-                indicator_id=fr.indicator.id,
-                indicator_name=fr.indicator.name,
+                **_about(fr),
             )
     unit = sheet.cell(row.excel_row, columns["measure"])
     if unit is not None and _fold(unit) != _fold(fr.indicator.unit):
@@ -434,9 +433,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
             f"「{fr.label}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.indicator.unit}」为准，请核实所填数字的单位",
             cell=f"{col_letters(columns['measure'])}{row.excel_row}",
             raw=raw_text(unit),
-            row_key=fr.key,
-            indicator_id=fr.indicator.id,
-            indicator_name=fr.indicator.name,
+            **_about(fr),
         )
 
 
