@@ -51,8 +51,10 @@ def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs:
     report.lines.append(render_result(result, inputs, outputs))
     latest = wanted.code if wanted else (result.periods[-1] if result.periods else "")
     if latest:
+        returns = parse_period(latest)
+        covered = returns.parent("quarter") if kind == "quarter" and returns.kind != "year" else returns
         report.lines.append(
-            f"本期（{parse_period(latest).label}）的{KIND_WORDS[kind]}将在汇总与印发功能上线后生成；"
+            f"本期（{covered.label}）的{KIND_WORDS[kind]}将在汇总与印发功能上线后生成；"
             f"校验报告和催报名单已在 {outputs / latest}。"
         )
     return report
