@@ -192,6 +192,19 @@ def libreoffice_xls(src: Path, dst: Path) -> None:
     convert(exe, [src / EDU], dst, to="xls", profile=dst.parent / "lo-profile")
 
 
+def libreoffice_xlsx(src: Path, dst: Path) -> None:
+    """Opened and saved again as .xlsx by LibreOffice (as WPS and Excel also do)."""
+    from conftest import soffice
+
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice not installed")
+    staging = dst.parent / "resaved"
+    staging.mkdir()
+    shutil.copy(src / EDU, staging / "教育局.xlsx")
+    convert(exe, [staging / "教育局.xlsx"], dst, to="xlsx:Calc MS Excel 2007 XML", profile=dst.parent / "lo-profile")
+
+
 def xls_renamed(src: Path, dst: Path) -> None:
     libreoffice_xls(src, dst.parent / "xls")
     shutil.copy(next((dst.parent / "xls").glob("*.xls")), dst / "教育局.xlsx")
@@ -343,6 +356,7 @@ CASES = [
     ),
     Case("saved by LibreOffice as xls", libreoffice_xls, None, "", "accepted"),
     Case("xls renamed to xlsx", xls_renamed, None, "", "accepted"),
+    Case("re-saved by LibreOffice as xlsx", libreoffice_xlsx, None, "", "accepted"),
     Case(
         "name with spaces quotes and emoji",
         lambda src, dst: shutil.copy(src / EDU, dst / '教育局 "五月" 报表 🎉 (终稿).xlsx'),
