@@ -109,6 +109,7 @@ def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, 
         return f
 
     if meta and meta.get("config_fingerprint") and meta["config_fingerprint"] != cfg.fingerprint():
+        _same_plan_or_reject(raw, expected.get(unit_code, []), file_label, unit.name)
         finding(
             "F-CONFIG-CHANGED",
             "这份填报表是按另一版本的分解方案生成的，已按指标编号逐行核对",
@@ -229,6 +230,22 @@ def _meta(raw: RawWorkbook) -> dict[str, str]:
         if len(r) >= 2 and isinstance(r[0], str) and r[0]:
             pairs[r[0]] = raw_text(r[1])
     return pairs if pairs.get("form_type") == FORM_TYPE else {"form_type": pairs.get("form_type", "")}
+
+
+def _same_plan_or_reject(raw: RawWorkbook, expected: list[FormRow], file_label: str, unit_name: str) -> None:
+    """A form made from another config (another county, another year's plan) shares unit codes
+    perhaps, but not its rows: when fewer than half of its row keys are ours, reject the file."""
+    sheet = raw.sheet(SHEET_META)
+    keys = {raw_text(r[3]) for r in sheet.rows[1:] if len(r) > 3 and r[3] not in (None, "")} if sheet else set()
+    ours = {fr.key for fr in expected}
+    if keys and len(keys & ours) * 2 < len(keys):
+        raise _reject(
+            "F-WRONG-CONFIG",
+            f"这份填报表不是按本分解方案生成的：表中 {len(keys)} 个指标行只有 {len(keys & ours)} 个与方案中"
+            f"「{unit_name}」的指标对得上（可能是其他县市或旧方案的表）",
+            file_label,
+            hint="请向该单位重新下发本期填报表",
+        )
 
 
 def _identify(

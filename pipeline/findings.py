@@ -32,6 +32,7 @@ RULES: dict[str, tuple[str, str]] = {
     "F-WRONG-PERIOD": (ERROR, "期别不符"),
     "F-TEMPLATE-VERSION": (ERROR, "填报表版本不支持"),
     "F-CONFIG-CHANGED": (WARNING, "填报表与现行分解方案版本不同"),
+    "F-WRONG-CONFIG": (ERROR, "不是本分解方案的填报表"),
     "F-DUPLICATE-FILE": (WARNING, "重复文件"),
     "F-RESUBMITTED": (WARNING, "同期重复报送"),
     "F-LATE": (WARNING, "逾期报送"),

@@ -177,6 +177,18 @@ def meta_and_keys_gone(wb):
         form(wb).cell(r, 13).value = None
 
 
+def other_county(src: Path, dst: Path) -> None:
+    """安化县's 人社局 form: same year, a unit code (rsj) the sample config also has, other rows."""
+    from conftest import ROOT
+
+    from pipeline.config_load import load_config
+    from pipeline.forms import write_form
+    from pipeline.formspec import rows_by_unit
+
+    cfg = load_config(ROOT / "examples" / "anhua-2023.yaml")
+    write_form(cfg, MAY, "rsj", rows_by_unit(cfg)["rsj"], dst, {})
+
+
 def blank_workbook(src: Path, dst: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active["A1"] = "你好"
@@ -249,6 +261,7 @@ CASES = [
         "单位编码「other-unit」",
         "rejected",
     ),
+    Case("form of another county", other_county, "F-WRONG-CONFIG", "不是按本分解方案生成的", "rejected"),
     Case(
         "template version",
         from_edu("教育局.xlsx", set_cell("B2", "9", "_meta")),
