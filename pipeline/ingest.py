@@ -26,6 +26,12 @@ from .readers import Discovered, FileProblem, discover, read_workbook
 from .reports import ChaseRow, UnitTally, write_chase_list, write_findings_report
 from .values import clean_text, raw_text
 
+IGNORED_HINTS = {  # what staff should do with the usual non-spreadsheet attachments
+    **dict.fromkeys((".zip", ".rar", ".7z"), "这是压缩包：请先解压，把其中的表格放进报表文件夹"),
+    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf", ".txt"), "如是情况说明或典型经验材料，请人工阅读"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png"), "这是图片：请单位报送 Excel 填报表，不要拍照或截图"),
+}
+
 
 @dataclass
 class FileOutcome:
@@ -107,7 +113,12 @@ def _one_file(
     rel = found.relative
     if found.kind == "ignored":
         result.run_notes.append(
-            Finding("F-IGNORED", "非报表文件，已忽略（只读取 .xlsx / .xlsm / .xls 表格）", file=rel)
+            Finding(
+                "F-IGNORED",
+                "非报表文件，已忽略（只读取 .xlsx / .xlsm / .xls 表格）",
+                file=rel,
+                hint=IGNORED_HINTS.get(found.path.suffix.lower(), ""),
+            )
         )
         return FileOutcome(rel, "ignored")
     digest = sha256_of(found.path)

@@ -381,6 +381,7 @@ CASES = [
     Case("office lock file", write("~$教育局.xlsx", b"lock"), None, "", "skipped"),
     Case("hidden file", write(".教育局.xlsx", b"junk"), None, "", "skipped"),
     Case("word document", write("情况说明.docx", b"PK\x03\x04word"), "F-IGNORED", "非报表文件，已忽略", "ignored"),
+    Case("zip attachment", write("五月报表.zip", b"PK\x03\x04zip"), "F-IGNORED", "请先解压", "ignored"),
 ]
 
 
