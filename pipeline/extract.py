@@ -22,6 +22,7 @@ from .formspec import (
     FILLER_CELL,
     FORM_TYPE,
     HEADER_ROW,
+    INPUT_FIELDS,
     PHONE_CELL,
     REVIEWER_CELL,
     SHEET_EXPERIENCE,
@@ -37,7 +38,6 @@ from .readers import RawSheet, RawWorkbook, col_letters, col_number
 from .values import raw_text
 
 SUPPORTED_VERSIONS = {TEMPLATE_VERSION}
-INPUT_COLUMNS = ("value", "progress", "problems", "plans")
 
 
 class Rejected(Exception):
@@ -360,7 +360,7 @@ def _match_rows(
         if form_row is None:
             form_row = by_name.get((name, area)) or (by_name.get((name, _fold(TOTAL_LABEL))) if not area else None)
             if form_row is None:
-                if any(sheet.cell(r, columns[f]) not in (None, "") for f in INPUT_COLUMNS):
+                if any(sheet.cell(r, columns[f]) not in (None, "") for f in INPUT_FIELDS):
                     finding(
                         "R-ROW-EXTRA",
                         f"第{r}行不是下发表格中的指标行{f'（行键「{key}」不认识）' if key else ''}，其数据未入账",
@@ -374,16 +374,14 @@ def _match_rows(
                     "R-ROW-EXTRA",
                     f"第{r}行的行键「{key}」不认识，已按指标名称「{form_row.indicator.name}」匹配",
                     cell=f"{col_letters(key_col)}{r}",
-                    row_key=form_row.key,
-                    indicator_id=form_row.indicator.id,
+                    **_about(form_row),
                 )
             elif ret.identified_by == "meta":
                 finding(
                     "R-ROW-MATCHED-BY-NAME",
                     f"第{r}行的隐藏行键被删除，已按指标名称「{form_row.indicator.name}」匹配",
                     cell=f"A{r}",
-                    row_key=form_row.key,
-                    indicator_id=form_row.indicator.id,
+                    **_about(form_row),
                 )
         seen.setdefault(form_row.key, []).append(r)
         cells = {
@@ -392,7 +390,7 @@ def _match_rows(
                 f"{col_letters(columns[f])}{r}",
                 sheet.formulas.get(f"{col_letters(columns[f])}{r}"),
             )
-            for f in INPUT_COLUMNS
+            for f in INPUT_FIELDS
         }
         row = MatchedRow(form_row, r, cells)
         _check_locked(row, sheet, columns, finding)
@@ -456,7 +454,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
 
 def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dict[str, int], finding) -> None:
     by_row = {m.excel_row: m for m in matched.values()}
-    inputs = {columns[f] for f in INPUT_COLUMNS}
+    inputs = {columns[f] for f in INPUT_FIELDS}
     for r1, c1, r2, c2 in sheet.merged:
         if not any(c1 <= c <= c2 for c in inputs):
             continue

@@ -22,23 +22,26 @@ from .formspec import (
     COL,
     COLUMNS,
     DATE_CELL,
+    DEADLINE_CELL,
     EXP_TEXT_CELL,
     EXP_TITLE_CELL,
     FILLER_CELL,
     FIRST_DATA_ROW,
     FORM_TYPE,
     HEADER_ROW,
+    PERIOD_CELL,
     PHONE_CELL,
     REVIEWER_CELL,
     SHEET_EXPERIENCE,
     SHEET_FORM,
     SHEET_META,
     TEMPLATE_VERSION,
+    UNIT_CELL,
     FormRow,
     col_index,
     rows_by_unit,
 )
-from .periods import Period, report_deadline
+from .periods import Period, cn_date, report_deadline
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 META_ROWS_COL = 3  # the row table on _meta starts in column D
@@ -126,9 +129,9 @@ def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline:
     last = COL["plans"].letter
     ws.merge_range(f"A1:{last}1", f"{cfg.year}年重点民生实事进展填报表", fmt["title"])
     ws.set_row(0, 30)
-    ws.merge_range("A2:E2", f"填报单位：{unit_name}", fmt["value"])
-    ws.merge_range("F2:I2", f"填报期别：{period.label}", fmt["value"])
-    ws.merge_range("J2:L2", f"报送截止：{deadline.year}年{deadline.month}月{deadline.day}日", fmt["value"])
+    ws.merge_range(f"{UNIT_CELL}:E2", f"填报单位：{unit_name}", fmt["value"])
+    ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.label}", fmt["value"])
+    ws.merge_range(f"{DEADLINE_CELL}:L2", f"报送截止：{cn_date(deadline)}", fmt["value"])
     inputs = [
         ("A3:B3", "填报人：", FILLER_CELL, None),
         ("D3:E3", "联系电话：", PHONE_CELL, "F3:G3"),

@@ -18,7 +18,6 @@ SHEET_EXPERIENCE = "典型经验材料"
 SHEET_META = "_meta"
 
 # Title block (1-based rows, 0-based columns as xlsxwriter/calamine use them).
-TITLE_ROW = 1
 UNIT_CELL = "A2"  # 「填报单位：…」 (label and value in one merged cell A2:E2)
 PERIOD_CELL = "F2"  # 「填报期别：…」 F2:I2
 DEADLINE_CELL = "J2"  # 「报送截止：…」 J2:L2
@@ -61,7 +60,6 @@ COLUMNS = [
 COL = {c.field: c for c in COLUMNS}
 INPUT_FIELDS = [c.field for c in COLUMNS if c.is_input]
 TEXT_FIELDS = ["progress", "problems", "plans"]
-LOCKED_FIELDS = ["seq", "project", "indicator", "area", "measure", "target", "key"]
 
 PENDING_TEXT = "目标待定"
 TOTAL_LABEL = "合计"
@@ -74,11 +72,6 @@ def col_index(letter: str) -> int:
 def row_key(indicator_id: str, area_code: str | None = None) -> str:
     """The stable key of a row: the indicator id, plus `@area` for an area's row."""
     return f"{indicator_id}@{area_code}" if area_code else indicator_id
-
-
-def split_key(key: str) -> tuple[str, str | None]:
-    ind, _, area = key.partition("@")
-    return ind, (area or None)
 
 
 @dataclass(frozen=True)

@@ -65,20 +65,6 @@ EXPERIENCES = [
     ),
     ("坚持清单化管理 推动民生实事落地见效", "将年度任务分解为月度清单，实行挂图作战、销号管理，确保件件有着落。"),
 ]
-MESSY_KINDS = [
-    "missing_unit",
-    "late",
-    "text_separators",
-    "fullwidth",
-    "with_unit",
-    "decrease",
-    "child_exceeds",
-    "area_sum",
-    "empty",
-    "special_note",
-    "renamed",
-    "stale_copy",
-]
 
 
 @dataclass(frozen=True)
