@@ -138,9 +138,9 @@ def templates(config_path: Path, period: str, out_dir: Path | None) -> None:
 
 def _previous_values(cfg: Config, period) -> dict:
     """上期累计 for the forms, from the ledger when it exists."""
-    from .ledger import Ledger
+    from .ledger import Ledger, ledger_path
 
-    path = Path("outputs") / "ledger.sqlite"
+    path = ledger_path(Path("outputs"))
     if not path.exists():
         return {}
     out: dict = {}

@@ -20,7 +20,7 @@ from .config import Config
 from .extract import FormReturn, Rejected, extract
 from .findings import Finding
 from .formspec import reporting_units, rows_by_unit
-from .ledger import Ledger, StoredValue, Submission
+from .ledger import Ledger, StoredValue, Submission, ledger_path
 from .periods import Period, cn_date, parse_period, report_deadline
 from .readers import Discovered, FileProblem, discover, read_workbook
 from .reports import ChaseRow, UnitTally, write_chase_list, write_findings_report
@@ -77,7 +77,6 @@ def ingest(
     inputs: Path,
     outputs: Path,
     period: Period | None = None,
-    ledger_path: Path | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
 ) -> IngestResult:
     """Read every file under inputs/ into the ledger and return what happened to each."""
@@ -86,7 +85,7 @@ def ingest(
     files = discover(inputs) if inputs.is_dir() else []
     files.sort(key=lambda d: (d.path.stat().st_mtime, d.relative))
     touched: set[str] = set()
-    with Ledger(ledger_path or outputs / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path(outputs)) as ledger:
         batch_seen: dict[str, str] = {}
         iterator = progress(files) if progress else files
         for found in iterator:
@@ -269,10 +268,10 @@ def _store_accepted(
     return FileOutcome(sub.original_path, "accepted", ret.unit_code, ret.period.code)
 
 
-def write_reports(cfg: Config, outputs: Path, result: IngestResult, ledger_path: Path | None = None) -> list[Path]:
+def write_reports(cfg: Config, outputs: Path, result: IngestResult) -> list[Path]:
     """校验报告.xlsx and 催报名单.xlsx for every period the run touched, from the ledger."""
     paths = []
-    with Ledger(ledger_path or outputs / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path(outputs)) as ledger:
         for code in result.periods:
             period = parse_period(code)
             findings = ledger.findings_for(code) + [n for n in result.run_notes if n.period in ("", code)]
@@ -408,13 +407,13 @@ def render_result(result: IngestResult, inputs: Path, outputs: Path, max_errors:
         lines.append(f"  ……另有 {len(errors) - max_errors} 条错误，见校验报告")
     for path in result.reports:
         lines.append(f"已生成：{path}")
-    lines.append(f"台账：{outputs / 'ledger.sqlite'}")
+    lines.append(f"台账：{ledger_path(outputs)}")
     return "\n".join(lines)
 
 
 def result_json(result: IngestResult, outputs: Path) -> dict:
     """The machine-readable form of a run; its shape is documented in docs/ingest.md."""
-    with Ledger(outputs / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path(outputs)) as ledger:
         values = {
             code: [{"unit_code": unit, **v.__dict__} for unit, v in ledger.values_for(code)] for code in result.periods
         }

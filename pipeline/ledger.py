@@ -78,6 +78,12 @@ CREATE TABLE IF NOT EXISTS experiences (
 );
 """
 
+
+def ledger_path(outputs: Path) -> Path:
+    """Where the ledger lives inside an outputs folder."""
+    return outputs / "ledger.sqlite"
+
+
 FINDING_FIELDS = [
     "code",
     "severity",
