@@ -230,8 +230,12 @@ def _row_height(row: FormRow) -> float:
     """Room for two lines of notes on an indicator row; an area row under its 合计 stays compact."""
     if row.area_code and not row.seq:
         return 22
-    lines = max(1, -(-display_width(row.indicator.name) // int(COL["indicator"].width - 2)))
-    return max(36, 15 * lines)
+
+    def lines(text: str, field: str) -> int:
+        return -(-display_width(text) // int(COL[field].width - 2))
+
+    shown = [(row.indicator.name, "indicator")] + ([(row.project.title, "project")] if row.seq else [])
+    return max(36, 14 * max(1, *(lines(text, field) for text, field in shown)))
 
 
 def _number_validation(row: FormRow) -> dict:
