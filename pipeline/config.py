@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 # A stable identifier: ASCII so that it survives file names, metadata and SQL unchanged.
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=64)]
@@ -27,11 +27,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Category(enum.StrEnum):
-    provincial = "省级重点民生实事"
-    city = "市级重点民生实事"
-    local = "本级重点民生实事"
-    monitored = "重点监测民生项目"
+class CategoryDef(Strict):
+    """A list the 分解方案 groups its projects into, in the order documents print them."""
+
+    code: Code
+    name: Text  # as printed: 省级重点民生实事 / 市本级重点民生实事 / 重点监测民生项目
+
+
+# Used when a config has no `categories`: the four lists of the 2023 Hunan documents.
+DEFAULT_CATEGORIES = [
+    CategoryDef(code="provincial", name="省级重点民生实事"),
+    CategoryDef(code="city", name="市级重点民生实事"),
+    CategoryDef(code="local", name="本级重点民生实事"),
+    CategoryDef(code="monitored", name="重点监测民生项目"),
+]
 
 
 class Kind(enum.StrEnum):
@@ -41,6 +50,7 @@ class Kind(enum.StrEnum):
     share = "share"  # a share of a total: ICU 床位 ≥ 总床位的 4%; progress counted in units
     milestone = "milestone"  # progress is a named stage, not a number
     investment = "investment"  # 当年计划完成投资 in 万元
+    coverage = "coverage"  # 全覆盖: N of N sites (every 二级以上医院, every village) reached
 
 
 class Direction(enum.StrEnum):
@@ -68,14 +78,30 @@ class Area(Strict):
     kind: Text = "乡镇"  # 县 / 市 / 区 / 乡镇 / 街道 / 市直 …, as the document names it
 
 
+class PlanPoint(Strict):
+    """A 节点目标: by this date, this stage (milestone) or this cumulative value (count)."""
+
+    by: dt.date
+    stage: str | None = None
+    value: float | None = None
+
+
+DEFAULT_STAGES = ["未启动", "前期工作", "实施中", "已完成"]  # a milestone whose document names none
+
+
 class Indicator(Strict):
     id: Code
     name: Text
     unit: str = ""  # 计量单位 as printed: 人, 人次, %, 元/月, 万元; empty for a milestone
+    area_unit: str | None = None  # unit of the area targets and area rows when it differs (万人 → 人)
     kind: Kind = Kind.count
+    stock: bool = False  # a level at a date (参保人数达到106.6万人), not a count since 1 January
     target: float | None = None  # the year's target (the 合计 when broken down by area)
     target_stage: str | None = None  # milestone: the stage to reach by the deadline
     target_text: str | None = None  # the document's wording of the target, quoted in reports
+    provisional: str | None = None  # the number is 暂定; the document's wording (具体以市级确定的为准)
+    improve: bool = False  # 「在基数基础上持续改善」: judged against the baseline, no fixed number
+    coverage_of: str | None = None  # coverage: what must all be covered (二级以上医院)
     direction: Direction = Direction.at_least
     baseline: float | None = None  # rate/level/standard: the value it starts from
     baseline_year: int | None = None
@@ -83,7 +109,8 @@ class Indicator(Strict):
     area_targets: dict[Code, AreaTarget] = {}
     area_baselines: dict[Code, float] = {}
     area_sum_note: str | None = None  # the document acknowledges that areas ≠ total
-    stages: list[Text] = []  # milestone: the stages in order
+    stages: list[Text] = []  # milestone: the stages in order (DEFAULT_STAGES when none are given)
+    plan: list[PlanPoint] = []  # 节点目标 by date
     share_of: str | None = None  # share: the total it is a share of (总床位)
     share_percent: float | None = None
     total_investment: float | None = None  # investment: 总投资 (万元)
@@ -92,15 +119,38 @@ class Indicator(Strict):
     min_value: float | None = None  # allowed range of a reported value; defaults by kind
     max_value: float | None = None
     parent: Code | None = None  # 其中: this indicator is part of its parent
-    lead: Code | None = None  # overrides the project's lead unit
+    lead: Code | list[Code] | None = None  # overrides the project's lead unit(s)
     leader: str | None = None  # 分管领导, overrides the project's
     certifier: Code | None = None  # 数据评估认定单位, overrides the project's
     reported_by: Code | None = None  # who returns it; defaults to the lead unit
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _default_stages(self) -> Indicator:
+        if self.kind == Kind.milestone and not self.stages:
+            object.__setattr__(self, "stages", list(DEFAULT_STAGES))
+            if self.target_stage is None and not self.pending:
+                object.__setattr__(self, "target_stage", DEFAULT_STAGES[-1])
+        return self
+
     @property
     def is_pending(self) -> bool:
         return self.pending is not None
+
+    @property
+    def is_level(self) -> bool:
+        """Reported as the current level, not a year-to-date count: a fall is not a correction."""
+        return self.stock or self.kind in (Kind.rate, Kind.standard) or self.is_share_percent
+
+    @property
+    def is_share_percent(self) -> bool:
+        """A share given only as a percentage (ICU ≥ 4% of beds): the unit reports the share."""
+        return self.kind == Kind.share and self.target is None and self.share_percent is not None
+
+    @property
+    def row_unit(self) -> str:
+        """The unit of measure of the area rows."""
+        return self.area_unit or self.unit
 
     def applicable_areas(self) -> list[str]:
         """Areas this indicator is broken down into, in config order; "/" areas excluded."""
@@ -118,11 +168,11 @@ class Indicator(Strict):
 
 class Project(Strict):
     id: Code
-    category: Category
+    category: Text  # a category's code or name (see Config.categories)
     number: int = Field(ge=1)  # 序号 within its category
     title: Text
     description: str | None = None
-    lead: Code | None = None
+    lead: Code | list[Code] | None = None  # several codes: joint lead units (共同牵头)
     co: list[Code] = []  # 责任单位
     leader: str | None = None
     certifier: Code | None = None
@@ -145,6 +195,7 @@ class DeadlineRule(Strict):
     after_end_days: int | None = Field(default=None, ge=0)
     day: int | None = Field(default=None, ge=1, le=31)
     month_offset: int = Field(default=0, ge=0, le=3)
+    none: bool = False  # no fixed day (不定期): nothing is late
 
 
 class Deadlines(Strict):
@@ -158,35 +209,116 @@ class Office(Strict):
     name: Text  # 邵东市打好重点民生保障仗工作专班办公室
     short_name: str | None = None  # 市实事办
     seal_unit: str | None = None  # 代章: 邵东市人力资源和社会保障局
-    doc_prefix: Text  # 邵东民生办 → 邵东民生办〔2023〕5号
+    doc_prefix: str | None = None  # 邵东民生办 → 邵东民生办〔2023〕5号; none: the 通报 has no 文号
     recipients: list[Text] = []  # 主送
     cc: list[Text] = []  # 抄送
     report_to: list[Text] = []  # 报送
     contact: Contact | None = None
 
 
+class SourceDoc(Strict):
+    """The 分解方案 the year's work rests on; bulletins cite it."""
+
+    title: Text  # 2023年全市重点民生实事项目实施意见
+    issuer: str | None = None  # may differ from the office that runs the schedule
+    number: str | None = None  # 文号, e.g. 邵东民生办〔2023〕1号; many 分解方案 have none
+    date: dt.date | None = None
+    sealed_by: str | None = None  # 代章 unit, when the issuer had another unit seal it
+
+
+DocumentKind = Literal["brief", "notice", "summary"]
+PeriodKind = Literal["dekad", "month", "quarter", "year"]
+
+
+class DocumentSpec(Strict):
+    """One document of the office's mechanism: which period it covers and what it is called."""
+
+    period: PeriodKind
+    name: Text  # 旬简报 / 月通报 / 月专报 / 季总结
+    kind: DocumentKind  # brief: 简报 with 第N期; notice: 公文 with 文号; summary: 总结
+
+
+DEFAULT_DOCUMENTS = [
+    DocumentSpec(period="dekad", name="旬简报", kind="brief"),
+    DocumentSpec(period="month", name="月通报", kind="notice"),
+    DocumentSpec(period="quarter", name="季总结", kind="summary"),
+]
+
+
+class Reporting(Strict):
+    """The mechanism (旬简报、月通报、季总结 or another) and how figures are cut off."""
+
+    documents: list[DocumentSpec] = Field(default_factory=lambda: list(DEFAULT_DOCUMENTS), min_length=1)
+    returns: list[PeriodKind] | None = None  # periods units return forms for; default: the documents'
+    cutoff_day: int | None = Field(default=None, ge=1, le=28)  # 「每月20日前报送」: figures 截至X月20日
+    schedule_at_cutoff: bool = False  # 序时 at the cut-off: (4 + 20/31)/12 instead of 5/12
+    summary_name: Text = "重点民生实事进展汇总表"
+
+    def return_kinds(self) -> list[str]:
+        kinds = self.returns if self.returns is not None else [d.period for d in self.documents]
+        return [k for k in ("dekad", "month", "quarter", "year") if k in kinds]
+
+    def document(self, period_kind: str) -> DocumentSpec | None:
+        return next((d for d in self.documents if d.period == period_kind), None)
+
+
+class Ranking(Strict):
+    """How reporting units and areas are scored for the ranking (docs/analytics.md)."""
+
+    score: Literal["schedule", "completion"] = "schedule"  # vs 序时, or plain 完成率
+    cap: float = Field(default=1.2, gt=0)  # one indicator counts at most this much (120 points)
+
+
 class Bulletins(Strict):
     brief_title: Text = "重点民生实事工作简报"
     editor: str | None = None  # 编印单位 of the 简报; defaults to the office
-    category_names: dict[Category, Text] = {}  # e.g. 市级重点民生实事 → 邵阳市级重点民生实事
-    praise_top: int = Field(default=3, ge=0)
+    category_names: dict[str, Text] = {}  # display names by category name (older configs)
+    praise_top: int = Field(default=3, ge=0)  # 通报表扬: the top N of the ranking
+    name_bottom: int = Field(default=3, ge=0)  # 点名: the bottom N of the ranking
+    percent_decimals: int = Field(default=1, ge=0, le=3)  # 41.7%
     requirements: list[Text] = []  # 工作要求 paragraphs of the 月通报
+    letterhead: Literal["red", "preprinted"] = "red"  # preprinted: 套打 on red-head paper, 版头 left blank
+    issuer_mark: str | None = None  # 发文机关标志; defaults to the office's name + 「文件」
+    measures: dict[str, Text] = Field(  # what each finding earns in the 月通报
+        default_factory=lambda: {
+            "严重滞后": "挂牌督办",
+            "滞后": "提醒",
+            "未报送": "通报批评",
+            "逾期报送": "提醒",
+            "报错未改": "提醒",
+        }
+    )
 
 
 class Config(Strict):
     schema_version: Literal[1] = 1
     year: int = Field(ge=2000, le=2100)
-    title: str | None = None  # the 分解方案's title
+    source: SourceDoc | None = None  # the 分解方案
     office: Office
     units: list[Unit] = Field(min_length=1)
     areas: list[Area] = []
+    categories: list[CategoryDef] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1)
     projects: list[Project] = Field(min_length=1)
     thresholds: Thresholds = Thresholds()
     deadlines: Deadlines = Deadlines()
+    reporting: Reporting = Reporting()
+    ranking: Ranking = Ranking()
     bulletins: Bulletins = Bulletins()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_title(cls, data):
+        """Older configs wrote the 分解方案's title as a top-level `title`: read it as source.title."""
+        if isinstance(data, dict) and "title" in data:
+            data = dict(data)
+            title = data.pop("title")
+            if title and "source" not in data:
+                data["source"] = {"title": title}
+        return data
 
     _warnings: list = PrivateAttr(default_factory=list)
     _source: str = PrivateAttr(default="")
+    _fingerprint: str = PrivateAttr(default="")
 
     # -- lookups -------------------------------------------------------------------------
     def unit(self, code: str) -> Unit:
@@ -207,8 +339,14 @@ class Config(Strict):
                 return p, i
         raise KeyError(ind_id)
 
+    def leads_of(self, project: Project, ind: Indicator) -> list[str]:
+        """Lead unit codes, first the one who answers; joint leads share the indicator."""
+        lead = ind.lead if ind.lead is not None else project.lead
+        return [] if lead is None else [lead] if isinstance(lead, str) else list(lead)
+
     def lead_of(self, project: Project, ind: Indicator) -> str | None:
-        return ind.lead or project.lead
+        leads = self.leads_of(project, ind)
+        return leads[0] if leads else None
 
     def reporter_of(self, project: Project, ind: Indicator) -> str | None:
         return ind.reported_by or self.lead_of(project, ind)
@@ -220,18 +358,34 @@ class Config(Strict):
                 return u.code
         return None
 
-    def category_name(self, category: Category) -> str:
-        return self.bulletins.category_names.get(category, category.value)
+    def category(self, ref: str) -> CategoryDef:
+        """A project's category, by code or by name."""
+        for c in self.categories:
+            if ref in (c.code, c.name):
+                return c
+        raise KeyError(ref)
+
+    def category_name(self, ref: str) -> str:
+        name = self.category(ref).name
+        return self.bulletins.category_names.get(name, name)
+
+    def category_order(self, ref: str) -> int:
+        return self.categories.index(self.category(ref))
 
     @property
     def warnings(self) -> list:
         return self._warnings
 
     @property
-    def source(self) -> str:
+    def source_path(self) -> str:
+        """The file the config was loaded from."""
         return self._source
 
     def fingerprint(self) -> str:
-        """A short hash of the model's content: comments and layout of the YAML do not count."""
-        canon = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+        """A short hash of the model's content: comments and layout of the YAML do not count.
+
+        Computed once: the model is frozen, and ingest asks for it for every file."""
+        if not self._fingerprint:
+            canon = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            self._fingerprint = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+        return self._fingerprint

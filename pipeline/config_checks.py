@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .config import NOT_APPLICABLE, Config, Indicator, Kind
+from .config import DEFAULT_STAGES, NOT_APPLICABLE, Config, Indicator, Kind
 from .errors import Problem
+from .measures import factor
+from .periods import periods_of_year, report_deadline
 
-ADDITIVE = {Kind.count, Kind.investment, Kind.share}
+ADDITIVE = {Kind.count, Kind.investment, Kind.share, Kind.coverage}
 EPS = 1e-6
 
 
@@ -74,13 +76,18 @@ def check_unit_refs(cfg: Config) -> Iterator[Problem]:
             yield _err(f"units[{i}].area", f"单位「{u.name}」类型为 area，须写明它负责填报的区域编码")
         if u.area is not None and u.area not in areas:
             yield _err(f"units[{i}].area", f"区域「{u.area}」不在 areas 列表中")
+
+    def refs(path: str, codes: str | list[str] | None, what: str) -> Iterator[Problem]:
+        for i, code in enumerate([codes] if isinstance(codes, str) or codes is None else codes):
+            yield from ref(path if isinstance(codes, str) or codes is None else f"{path}[{i}]", code, what)
+
     for pi, p in enumerate(cfg.projects):
-        yield from ref(f"projects[{pi}].lead", p.lead, "牵头单位")
+        yield from refs(f"projects[{pi}].lead", p.lead, "牵头单位")
         yield from ref(f"projects[{pi}].certifier", p.certifier, "数据评估认定单位")
         for ci, c in enumerate(p.co):
             yield from ref(f"projects[{pi}].co[{ci}]", c, "责任单位")
     for path, p, ind in _indicators(cfg):
-        yield from ref(f"{path}.lead", ind.lead, "牵头单位")
+        yield from refs(f"{path}.lead", ind.lead, "牵头单位")
         yield from ref(f"{path}.certifier", ind.certifier, "数据评估认定单位")
         yield from ref(f"{path}.reported_by", ind.reported_by, "填报单位")
         if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, ind):
@@ -101,23 +108,47 @@ def check_area_refs(cfg: Config) -> Iterator[Problem]:
                     yield _err(f"{path}.{field}.{code}", f"区域「{code}」不在 areas 列表中")
 
 
+def check_categories(cfg: Config) -> Iterator[Problem]:
+    known = {c.code for c in cfg.categories} | {c.name for c in cfg.categories}
+    names = "、".join(c.name for c in cfg.categories)
+    for pi, p in enumerate(cfg.projects):
+        if p.category not in known:
+            yield _err(
+                f"projects[{pi}].category",
+                f"类别「{p.category}」不在 categories 中；请写 categories 里的编码或名称之一：{names}",
+            )
+    for code, n in Counter(c.code for c in cfg.categories).items():
+        if n > 1:
+            yield _err("categories", f"类别编码「{code}」重复出现 {n} 次")
+
+
 def check_kinds(cfg: Config) -> Iterator[Problem]:
     for path, _, ind in _indicators(cfg):
+        yield from _target_idioms(path, ind)
         name = f"指标「{ind.name}」"
         if ind.kind == Kind.milestone:
-            if not ind.stages:
-                yield _err(f"{path}.stages", f"{name}是节点类（milestone），须列出各阶段名称")
-            elif ind.target_stage is not None and ind.target_stage not in ind.stages:
-                yield _err(f"{path}.target_stage", f"目标阶段「{ind.target_stage}」不在 stages 中")
+            if ind.target_stage is not None and ind.target_stage not in ind.stages:
+                default = (
+                    "（未写 stages 时默认为：" + "、".join(DEFAULT_STAGES) + "）"
+                    if ind.stages == DEFAULT_STAGES
+                    else ""
+                )
+                yield _err(f"{path}.target_stage", f"目标阶段「{ind.target_stage}」不在 stages 中{default}")
             elif ind.target_stage is None and not ind.is_pending:
                 yield _err(f"{path}.target_stage", f"{name}须写明年内要达到的阶段（target_stage）")
             if ind.target is not None:
                 yield _err(f"{path}.target", f"{name}是节点类，目标用 target_stage 表示，不用数字")
+            for k, point in enumerate(ind.plan):
+                if point.stage is None or point.stage not in ind.stages:
+                    yield _err(f"{path}.plan[{k}].stage", f"节点目标的阶段「{point.stage}」不在 stages 中")
             continue
+        for k, point in enumerate(ind.plan):
+            if point.value is None:
+                yield _err(f"{path}.plan[{k}].value", f"{name}的节点目标须写 value（到该日应累计完成的数）")
         if ind.stages or ind.target_stage:
             yield _err(f"{path}.stages", "只有节点类（milestone）指标才能写 stages / target_stage")
-        has_goal = ind.target is not None or ind.is_pending or ind.area_targets
-        if ind.kind == Kind.rate:
+        has_goal = ind.target is not None or ind.is_pending or ind.area_targets or ind.is_share_percent
+        if ind.kind in (Kind.rate, Kind.standard) and ind.improve:
             has_goal = has_goal or ind.baseline is not None or bool(ind.area_baselines)
         if not has_goal:
             yield _err(f"{path}.target", f"{name}缺少目标值；目标尚未确定的，请写 pending 并照录文件原话")
@@ -133,6 +164,52 @@ def check_kinds(cfg: Config) -> Iterator[Problem]:
             yield _err(f"{path}.share_percent", "占比应在 0 到 100 之间")
         if ind.kind != Kind.investment and ind.total_investment is not None:
             yield _err(f"{path}.total_investment", "只有投资类（investment）指标才能写 total_investment")
+
+
+def _target_idioms(path: str, ind: Indicator) -> Iterator[Problem]:
+    """The target idioms each need their own keys; say what to write instead of a misuse."""
+    name = f"指标「{ind.name}」"
+    if ind.provisional is not None and ind.target is None and not ind.area_targets:
+        yield _err(
+            f"{path}.provisional", f"{name}写了 provisional（暂定），还须写暂定的数 target；没有数的请改写 pending"
+        )
+    if ind.provisional is not None and ind.is_pending:
+        yield _err(
+            f"{path}.pending", f"{name}不能同时写 provisional 和 pending：有暂定数写 provisional，没有数写 pending"
+        )
+    if ind.improve:
+        if ind.kind not in (Kind.rate, Kind.standard):
+            yield _err(f"{path}.improve", f"{name}：improve（在基数基础上持续改善）只用于 rate 或 standard 类指标")
+        elif ind.baseline is None and not ind.area_baselines:
+            yield _err(f"{path}.baseline", f"{name}写了 improve（持续改善），须写基数 baseline（如 96.4）")
+    if ind.kind == Kind.coverage:
+        if ind.target is None and not ind.area_targets and not ind.is_pending:
+            yield _err(
+                f"{path}.target", f"{name}是全覆盖类（coverage），target 写应覆盖的总数（如全部 12 所医院写 12）"
+            )
+        if not ind.coverage_of:
+            yield _err(
+                f"{path}.coverage_of", f"{name}是全覆盖类（coverage），coverage_of 写覆盖对象（如 二级以上公立医院）"
+            )
+    elif ind.coverage_of:
+        yield _err(f"{path}.coverage_of", "coverage_of 只用于全覆盖类指标，请把 kind 写成 coverage")
+    if ind.stock and ind.kind not in (Kind.count, Kind.investment):
+        yield _err(
+            f"{path}.stock", f"{name}：stock（存量、达到某一水平）只用于 count 类；比率、标准本来就按当前水平判断"
+        )
+    if ind.share_of and ind.kind != Kind.share:
+        yield _err(f"{path}.share_of", "share_of 只用于占比类（share）指标")
+    if ind.area_unit and factor(ind.area_unit, ind.unit) is None:
+        yield _err(
+            f"{path}.area_unit",
+            f"{name}的分区域计量单位「{ind.area_unit}」与总目标的「{ind.unit}」不是同一种量，无法换算；"
+            "只能是同一单位的万、亿、千等倍数（如 人 和 万人）",
+        )
+    prev = None
+    for k, point in enumerate(ind.plan):
+        if prev is not None and point.by <= prev:
+            yield _err(f"{path}.plan[{k}].by", "节点目标的日期应按先后顺序排列")
+        prev = point.by
 
 
 def check_windows(cfg: Config) -> Iterator[Problem]:
@@ -164,14 +241,18 @@ def check_parents(cfg: Config) -> Iterator[Problem]:
         if cycle:
             yield _err(f"{path}.parent", f"指标「{ind.name}」的上级指标形成循环")
             continue
-        if ind.unit != parent.unit:
-            yield _warn(
-                f"{path}.unit", f"「其中」指标的计量单位「{ind.unit}」与上级「{parent.unit}」不同，无法比较大小"
+        scale = factor(ind.unit, parent.unit)
+        if scale is None:
+            yield _err(
+                f"{path}.unit",
+                f"「其中」指标的计量单位「{ind.unit}」与上级「{parent.unit}」不是同一种量，无法比较大小；"
+                "「其中」应与上级同一单位（可差万、亿等倍数，如 人 和 万人），否则不要写 parent",
             )
-        elif ind.target is not None and parent.target is not None and ind.target > parent.target + EPS:
+        elif ind.target is not None and parent.target is not None and ind.target * scale > parent.target + EPS:
             yield _err(
                 f"{path}.target",
-                f"「其中」指标「{ind.name}」的目标 {ind.target:g} 大于上级指标「{parent.name}」的目标 {parent.target:g}",
+                f"「其中」指标「{ind.name}」的目标 {ind.target:g}{ind.unit} 大于上级指标「{parent.name}」"
+                f"的目标 {parent.target:g}{parent.unit}",
             )
 
 
@@ -182,8 +263,9 @@ def check_area_sums(cfg: Config) -> Iterator[Problem]:
         values = [v for v in ind.area_targets.values() if v != NOT_APPLICABLE]
         if any(v is None for v in values):
             continue  # some areas still pending: no sum to compare
-        total = sum(values)
-        if abs(total - ind.target) > EPS:
+        scale = factor(ind.row_unit, ind.unit) or 1.0
+        total = sum(values) * scale
+        if abs(total - ind.target) > EPS * max(1.0, abs(ind.target)):
             msg = f"指标「{ind.name}」各区域目标合计 {total:g}，与总目标 {ind.target:g} 相差 {total - ind.target:+g}"
             if ind.area_sum_note:
                 yield Problem(
@@ -199,12 +281,53 @@ def check_settings(cfg: Config) -> Iterator[Problem]:
         yield _err("thresholds.severe_pp", f"严重滞后阈值 {t.severe_pp:g} 应不小于滞后阈值 {t.lagging_pp:g}")
     for kind in ("dekad", "month", "quarter", "year"):
         rule = getattr(cfg.deadlines, kind)
+        if rule.none:
+            if rule.after_end_days is not None or rule.day is not None:
+                yield _err(f"deadlines.{kind}", "写了 none（不定期报送）就不要再写 after_end_days 或 day")
+            continue
         if (rule.after_end_days is None) == (rule.day is None):
             yield _err(f"deadlines.{kind}", "报送时限须在 after_end_days（期末后N天）和 day（某月第几日）中二选一")
 
 
+KIND_WORDS = {"dekad": "旬报", "month": "月报", "quarter": "季报", "year": "年报"}
+
+
+def check_reporting(cfg: Config) -> Iterator[Problem]:
+    """The mechanism: one document per period kind, deadlines said, none due before its period ends."""
+    r = cfg.reporting
+    for kind, n in Counter(d.period for d in r.documents).items():
+        if n > 1:
+            yield _err("reporting.documents", f"同一期别（{KIND_WORDS[kind]}）只能有一种材料，现有 {n} 种")
+    if "reporting" not in cfg.model_fields_set:
+        yield _warn(
+            "reporting", "未写报送机制，按默认「旬简报、月通报、季总结」处理；请照分解方案写 reporting.documents"
+        )
+    said = cfg.deadlines.model_fields_set if "deadlines" in cfg.model_fields_set else set()
+    for kind in r.return_kinds():
+        rule = getattr(cfg.deadlines, kind)
+        if kind not in said:
+            yield _warn(
+                f"deadlines.{kind}",
+                f"未写{KIND_WORDS[kind]}的报送时限，按默认（期末后 {rule.after_end_days} 天）判断逾期；"
+                "原文有规定的请照写，没有固定日期的写 {none: true}",
+            )
+        if rule.none or rule.day is None:
+            continue
+        sample = periods_of_year(kind, cfg.year)[0]
+        due = report_deadline(sample, rule)
+        cutoff_ok = kind == "month" and r.cutoff_day is not None and rule.day >= r.cutoff_day
+        if due < sample.end and not cutoff_ok:
+            yield _warn(
+                f"deadlines.{kind}.day",
+                f"{KIND_WORDS[kind]}的报送日（{due.month}月{due.day}日）早于该期结束（{sample.end.month}月{sample.end.day}日）："
+                "如原文是「每月20日前报送，数据截至20日」，请写 reporting.cutoff_day: 20；如指次月，请写 month_offset: 1",
+            )
+
+
 CHECKS = [
     check_duplicates,
+    check_categories,
+    check_reporting,
     check_unit_refs,
     check_area_refs,
     check_kinds,

@@ -41,7 +41,7 @@ from .formspec import (
     col_index,
     rows_by_unit,
 )
-from .periods import Period, cn_date, report_deadline
+from .periods import Period, due_text, report_deadline
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 META_ROWS_COL = 3  # the row table on _meta starts in column D
@@ -125,13 +125,13 @@ def _formats(wb) -> dict:
     }
 
 
-def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline: dt.date) -> None:
+def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline: dt.date | None) -> None:
     last = COL["plans"].letter
     ws.merge_range(f"A1:{last}1", f"{cfg.year}年重点民生实事进展填报表", fmt["title"])
     ws.set_row(0, 30)
     ws.merge_range(f"{UNIT_CELL}:E2", f"填报单位：{unit_name}", fmt["value"])
     ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.label}", fmt["value"])
-    ws.merge_range(f"{DEADLINE_CELL}:L2", f"报送截止：{cn_date(deadline)}", fmt["value"])
+    ws.merge_range(f"{DEADLINE_CELL}:L2", f"报送截止：{due_text(deadline)}", fmt["value"])
     inputs = [
         ("A3:B3", "填报人：", FILLER_CELL, None),
         ("D3:E3", "联系电话：", PHONE_CELL, "F3:G3"),
@@ -357,6 +357,6 @@ def metadata_pairs(cfg: Config, unit_code: str, unit_name: str, period: Period, 
         ("unit_name", unit_name),
         ("period", period.code),
         ("period_label", period.label),
-        ("deadline", deadline.isoformat()),
+        ("deadline", deadline.isoformat() if deadline else ""),
         ("row_count", str(n_rows)),
     ]

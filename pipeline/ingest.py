@@ -208,7 +208,7 @@ def _store_accepted(
     findings = ret.findings + ctx.findings
     deadline = report_deadline(ret.period, getattr(cfg.deadlines, ret.period.kind))
     received, source = _received(ret, sub.mtime)
-    late = received > deadline
+    late = deadline is not None and received > deadline
     base = dict(file=sub.original_path, unit_code=ret.unit_code, unit_name=ret.unit_name, period=ret.period.code)
     if late:
         findings.append(

@@ -242,8 +242,15 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def report_deadline(period: Period, rule) -> dt.date:
-    """When the period's return is due, by the config's rule for its kind."""
+def due_text(deadline: dt.date | None) -> str:
+    """A deadline as forms and reports print it; 不定期 when the config fixes no day."""
+    return cn_date(deadline) if deadline else "不定期"
+
+
+def report_deadline(period: Period, rule) -> dt.date | None:
+    """When the period's return is due, by the config's rule for its kind; None: no fixed day."""
+    if rule.none:
+        return None
     if rule.after_end_days is not None:
         return period.end + dt.timedelta(days=rule.after_end_days)
     months = period.end.year * 12 + period.end.month - 1 + rule.month_offset

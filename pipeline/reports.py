@@ -11,7 +11,7 @@ import xlsxwriter
 from .config import Config
 from .findings import ERROR, Finding
 from .forms import WORKBOOK_OPTIONS, display_width
-from .periods import Period, cn_date, report_deadline
+from .periods import Period, due_text, report_deadline
 
 FINDING_COLUMNS = [
     ("序号", 6),
@@ -36,7 +36,7 @@ class ChaseRow:
     status: str  # 未报送, 逾期报送, 被拒收
     person: str
     phone: str
-    deadline: dt.date
+    deadline: dt.date | None
     received: str
     note: str
 
@@ -192,10 +192,19 @@ def write_chase_list(path: Path, cfg: Config, period: Period, rows: list[ChaseRo
         deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
         title = f"{period.label}重点民生实事报表催报名单"
         missing = sum(1 for r in rows if r.status == "未报送")
-        subtitle = f"报送截止：{cn_date(deadline)}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
+        subtitle = f"报送截止：{due_text(deadline)}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
         f = _sheet_setup(wb, ws, title, subtitle, CHASE_COLUMNS, len(rows))
         for i, r in enumerate(rows, start=1):
-            values = [str(i), r.unit_name, r.status, r.person, r.phone, f"{r.deadline:%Y-%m-%d}", r.received, r.note]
+            values = [
+                str(i),
+                r.unit_name,
+                r.status,
+                r.person,
+                r.phone,
+                f"{r.deadline:%Y-%m-%d}" if r.deadline else "不定期",
+                r.received,
+                r.note,
+            ]
             for c, v in enumerate(values):
                 ws.write_string(2 + i, c, v, f["err"] if c == 2 and r.status == "未报送" else f["cell"])
         if not rows:

@@ -138,7 +138,7 @@ def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool
     into.mkdir(parents=True, exist_ok=True)
     sim = Simulation()
     by_unit = rows_by_unit(cfg)
-    deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
+    deadline = report_deadline(period, getattr(cfg.deadlines, period.kind)) or period.end
     victims = _victims(seed, list(by_unit), by_unit) if messy else {}
     with tempfile.TemporaryDirectory() as tmp:
         blank_dir = Path(tmp)
@@ -364,7 +364,7 @@ def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], pre
         blank = write_form(cfg, previous, unit_code, rows, blank_dir, {})
         values = filled_values(seed, unit_code, rows, previous)
         prev2 = filled_values(seed, unit_code, rows, previous.previous())
-        deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind))
+        deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind)) or previous.end
         out = into / f"{unit.name}报表(1).xlsx"
         _fill_file(
             blank, out, seed, unit_code, rows, values, prev2, {}, previous, _filled_on(seed, unit_code, deadline, False)

@@ -15,6 +15,8 @@ def base() -> dict:
     return {
         "year": 2023,
         "office": {"name": "某县重点民生实事办公室", "doc_prefix": "某民生办"},
+        "reporting": {"documents": [{"period": "month", "name": "月通报", "kind": "notice"}]},
+        "deadlines": {"month": {"after_end_days": 5}},
         "units": [
             {"code": "rsj", "name": "某县人社局"},
             {"code": "fl", "name": "某县妇联"},
@@ -127,7 +129,7 @@ BROKEN = [
     (
         "其中 larger than parent",
         lambda d: ind(d, 0, 2).update(target=80),
-        "projects[0].indicators[2].target: 「其中」指标「创业培训」的目标 80 大于上级指标「补贴性职业技能培训」的目标 50",
+        "projects[0].indicators[2].target: 「其中」指标「创业培训」的目标 80人次 大于上级指标「补贴性职业技能培训」的目标 50人次",
     ),
     (
         "parent unknown",
@@ -136,11 +138,16 @@ BROKEN = [
     ),
     ("parent cycle", lambda d: ind(d, 0, 1).update(parent="cy"), "上级指标形成循环"),
     ("unknown kind", lambda d: ind(d, 0, 1).update(kind="percent"), "projects[0].indicators[1].kind: 应为以下之一"),
-    ("unknown category", lambda d: d["projects"][1].update(category="县级"), "projects[1].category: 应为以下之一"),
     (
-        "milestone without stages",
+        "unknown category",
+        lambda d: d["projects"][1].update(category="县级"),
+        "projects[1].category: 类别「县级」不在 categories 中；请写 categories 里的编码或名称之一：省级重点民生实事、",
+    ),
+    (
+        "milestone without stages, target stage not among the default ones",
         lambda d: ind(d, 1, 0).update(stages=[]),
-        "projects[1].indicators[0].stages: 指标「医院搬迁工程」是节点类（milestone），须列出各阶段名称",
+        "projects[1].indicators[0].target_stage: 目标阶段「全面完成」不在 stages 中"
+        "（未写 stages 时默认为：未启动、前期工作、实施中、已完成）",
     ),
     (
         "target stage not among stages",

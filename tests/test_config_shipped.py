@@ -6,16 +6,18 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from pipeline.cli import cli
-from pipeline.config import Category, Kind
+from pipeline.config import Kind
 from pipeline.config_load import load_config
 
 
 def test_shaodong_default_config():
     cfg = load_config(ROOT / "config.yaml")
-    by_cat = {c: [p for p in cfg.projects if p.category == c] for c in Category}
+    by_cat = {c.code: [p for p in cfg.projects if cfg.category(p.category) == c] for c in cfg.categories}
     # 24 实事: 10 provincial, 6 of 邵阳市, 8 of 邵东's own; plus 邵东's column of the 监测 table.
-    assert [len(by_cat[c]) for c in Category] == [10, 6, 8, 4]
-    assert cfg.category_name(Category.city) == "邵阳市级重点民生实事"
+    assert [len(v) for v in by_cat.values()] == [10, 6, 8, 4]
+    assert cfg.category_name("city") == "邵阳市级重点民生实事"
+    assert cfg.source.title == "2023年全市重点民生实事项目实施意见" and cfg.source.number is None
+    assert [d.name for d in cfg.reporting.documents] == ["旬简报", "月通报", "季总结"]
     ind = {i.id: i for _, i in cfg.indicators()}
     assert ind["jiuye"].target == 4980  # 邵东's own column, not the province's 4.5万
     assert ind["peixun"].target == 3530
@@ -67,7 +69,7 @@ def test_anhua_township_breakdown():
     assert ind["peixun"].target == 2975
     assert {ind["peixun-jineng"].parent, ind["peixun-chuangye"].parent} == {"peixun"}
     assert ind["peixun-jineng"].target + ind["peixun-chuangye"].target == 2975  # 其中: parts, never added on
-    p1 = next(p for p in cfg.projects if p.number == 1 and p.category == Category.provincial)
+    p1 = next(p for p in cfg.projects if p.number == 1 and p.category == "省级重点民生实事")
     assert p1.leader is None  # blank in the document: left blank, not guessed
     assert ind["wuzhangai"].area_targets["taoxi"] == 21 and "taoxi" not in ind["xushui"].area_targets
     assert ind["jiuye"].area_targets["dongping"] == 1200
