@@ -10,6 +10,10 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # findings.py builds on this module's Severity
+    from .findings import Finding
 
 
 class ValueStatus(enum.StrEnum):
@@ -151,3 +155,5 @@ class Snapshot:
     narratives: tuple[Narrative, ...] = ()
     experiences: tuple[Experience, ...] = ()
     series: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()  # open findings on the returns that count for the period
+    on_time: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # unit → (on time, due) this year

@@ -1,0 +1,421 @@
+"""Per-line progress: 累计完成, 本期新增, 完成率, 序时进度, gap and status, for every target kind.
+
+Pure functions of (config, snapshot). docs/analytics.md states each rule; the thresholds are the
+config's (lagging_pp, severe_pp, near_pp). A value that is missing, excluded or blank never enters a
+rate or a sum: the line says 未报送 / 数据有误 / 未填, and a total that would need it is incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Config, Direction, Indicator, Kind, Project
+from ..formspec import TOTAL_LABEL, rows_by_unit
+from ..measures import factor
+from ..model import Entry, ReturnStatus, Snapshot, ValueStatus
+from ..numbers import fmt_number, pct, round_half_up
+from ..periods import Period, parse_period
+from ..targets import numeric_target, target_text
+from .report import NO_FIGURE, Light, Line, Status
+from .schedule import as_of, indicator_schedule, planned_stage, schedule_date
+
+PERCENT_UNITS = {"%", "％"}
+WORST_FIRST = [
+    Status.missing,
+    Status.invalid,
+    Status.unfilled,
+    Status.severe,
+    Status.lagging,
+    Status.on_track,
+    Status.ahead,
+    Status.done,
+    Status.pending,
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    """Where one line's value comes from: its key, reporter and label."""
+
+    key: str
+    unit_code: str
+    area_code: str | None
+    label: str
+
+
+def indicator_rows(cfg: Config) -> dict[str, list[Row]]:
+    """Indicator id → its reported rows (合计 first when reported), from the form contract."""
+    out: dict[str, list[Row]] = {}
+    for unit, rows in rows_by_unit(cfg).items():
+        for r in rows:
+            out.setdefault(r.indicator.id, []).append(Row(r.key, unit, r.area_code, r.area_name))
+    return out
+
+
+# -- one line ---------------------------------------------------------------------------------
+def _shown(entry: Entry | None, ind: Indicator) -> tuple[float | None, str | None]:
+    if entry is None:
+        return None, None
+    return (None, entry.stage) if ind.kind == Kind.milestone else (entry.number, None)
+
+
+def _period_note(code: str | None) -> str:
+    return f"截至{parse_period(code).short_label}" if code else ""
+
+
+def figure_line(
+    cfg: Config,
+    snap: Snapshot,
+    period: Period,
+    ind: Indicator,
+    row: Row,
+    previous: float | None,
+) -> Line:
+    """The line of one reported row (an indicator's own row, its 合计 or an area's)."""
+    rv = snap.rows.get(row.key)
+    current = rv.current if rv else None
+    unit_return = snap.returns.get(row.unit_code)
+    target = numeric_target(ind, row.area_code)
+    base = dict(
+        key=row.key,
+        indicator_id=ind.id,
+        area_code=row.area_code,
+        label=row.label,
+        target=target,
+        target_text=target_text(ind, row.area_code),
+        provisional=bool(ind.provisional) and row.area_code is None,
+        previous=previous,
+    )
+    if current is None or current.status != ValueStatus.ok:
+        last = rv.last_ok if rv else None
+        if current is None:
+            status = Status.missing
+            rejected = unit_return is not None and unit_return.status == ReturnStatus.rejected
+            note = "报表被拒收" if rejected else "本期未报送"
+        elif current.status in (ValueStatus.invalid, ValueStatus.excluded):
+            status, note = Status.invalid, "数据有误，未入账"
+        else:
+            status, note = Status.unfilled, "本期未填"
+        value, stage = _shown(last, ind)
+        if last is not None:
+            note += f"；{_period_note(last.period)}为{fmt_number(value) if value is not None else stage}"
+        sources = (current.source,) if current is not None else ()
+        return Line(
+            **base,
+            value=value,
+            stage=stage,
+            value_period=last.period if last else None,
+            stale=last is not None,
+            increment=None,
+            rate=None,
+            schedule=None,
+            rate_pct=None,
+            schedule_pct=None,
+            gap_pp=None,
+            status=status,
+            light=Light.none,
+            note=note,
+            sources=sources,
+        )
+    value, stage = _shown(current, ind)
+    return judge(
+        cfg,
+        period,
+        ind,
+        base,
+        value,
+        stage,
+        current.period,
+        (current.source,),
+        row_unit=ind.row_unit if row.area_code else ind.unit,
+    )
+
+
+def judge(
+    cfg: Config,
+    period: Period,
+    ind: Indicator,
+    base: dict,
+    value: float | None,
+    stage: str | None,
+    value_period: str | None,
+    sources: tuple,
+    row_unit: str,
+    incomplete: bool = False,
+    how: str = "",
+) -> Line:
+    """Completion, 序时, gap and status of a line whose value is known."""
+    d = cfg.bulletins.percent_decimals
+    target = base["target"]
+    previous = base["previous"]
+    increment = None
+    if value is not None and previous is not None and not ind.is_level:
+        increment = round_half_up(value - previous, 6)
+    out = dict(
+        base,
+        value=value,
+        stage=stage,
+        value_period=value_period,
+        stale=False,
+        increment=increment,
+        sources=sources,
+        incomplete=incomplete,
+    )
+    if ind.kind == Kind.milestone:
+        status = _milestone_status(cfg, period, ind, stage)
+        return Line(
+            **out,
+            rate=None,
+            schedule=None,
+            rate_pct=None,
+            schedule_pct=None,
+            gap_pp=None,
+            status=status,
+            light=_light(cfg, status, None),
+            how=how,
+        )
+    if target is None or value is None:
+        status = Status.pending
+        return Line(
+            **out,
+            rate=None,
+            schedule=None,
+            rate_pct=None,
+            schedule_pct=None,
+            gap_pp=None,
+            status=status,
+            light=Light.none,
+            how=how,
+        )
+    if _is_level(ind):
+        return _level_line(cfg, period, ind, out, value, target, row_unit, how)
+    # Cumulative (or stock with a baseline): share of the target against 序时.
+    start = ind.baseline if ind.stock and ind.baseline is not None and row_unit == ind.unit else 0.0
+    span = target - start
+    rate = (value - start) / span if span > 0 else (1.0 if value >= target else 0.0)
+    schedule = indicator_schedule(cfg, ind, period, target)
+    rate_pct, schedule_pct = pct(rate, d), pct(schedule, d)
+    gap = round_half_up(rate_pct - schedule_pct, d)
+    how = how or (
+        f"{fmt_number(value)} ÷ {fmt_number(target)}"
+        if not start
+        else f"({fmt_number(value)} − {fmt_number(start)}) ÷ ({fmt_number(target)} − {fmt_number(start)})"
+    )
+    if ind.direction == Direction.at_most:
+        status = Status.severe if value > target else (Status.done if schedule >= 1 else Status.on_track)
+    else:
+        status = _schedule_status(cfg, rate, gap)
+    return Line(
+        **out,
+        rate=rate,
+        schedule=schedule,
+        rate_pct=rate_pct,
+        schedule_pct=schedule_pct,
+        gap_pp=gap,
+        status=status,
+        light=_light(cfg, status, gap),
+        how=how,
+    )
+
+
+def _is_level(ind: Indicator) -> bool:
+    """Judged as a level reached or not, not as a share of the year against 序时."""
+    return ind.kind in (Kind.rate, Kind.standard) or ind.is_share_percent or (ind.stock and ind.baseline is None)
+
+
+def _schedule_status(cfg: Config, rate: float, gap: float) -> Status:
+    t = cfg.thresholds
+    if rate >= 1 - 1e-12:
+        return Status.done
+    if gap > 0:
+        return Status.ahead
+    if gap >= -t.lagging_pp:
+        return Status.on_track
+    if gap >= -t.severe_pp:
+        return Status.lagging
+    return Status.severe
+
+
+def _level_line(cfg, period, ind, out, value, target, row_unit, how) -> Line:
+    """Rate, standard, share in %, stock without baseline: the latest level against the target.
+
+    Not reached: within lagging_pp (百分点 for a % unit, % of the target otherwise) it is 按序时,
+    within severe_pp 滞后, beyond 严重滞后; before an indicator's own deadline it is 按序时.
+    """
+    d = cfg.bulletins.percent_decimals
+    t = cfg.thresholds
+    at_most = ind.direction == Direction.at_most
+    percent_unit = row_unit.strip() in PERCENT_UNITS or ind.is_share_percent
+    rate = value / target if target else None
+    if percent_unit:
+        gap = round_half_up(value - target, d)
+        shortfall = -gap if not at_most else gap
+    else:
+        gap = None
+        shortfall = (
+            ((target - value) / target * 100 if not at_most else (value - target) / target * 100) if target else 0
+        )
+    reached = (
+        value < target
+        if at_most and ind.improve
+        else value <= target
+        if at_most
+        else (value > target if ind.improve else value >= target - 1e-12)
+    )
+    if reached:
+        status = Status.done
+    elif ind.deadline is not None and schedule_date(cfg, period) < ind.deadline or shortfall <= t.lagging_pp:
+        status = Status.on_track
+    elif shortfall <= t.severe_pp:
+        status = Status.lagging
+    else:
+        status = Status.severe
+    rate_pct = pct(rate, d) if rate is not None else None
+    how = how or (
+        f"{fmt_number(value)} − {fmt_number(target)}" if percent_unit else f"{fmt_number(value)} ÷ {fmt_number(target)}"
+    )
+    light = _light(cfg, status, -shortfall)
+    return Line(
+        **out,
+        rate=rate,
+        schedule=None,
+        rate_pct=rate_pct,
+        schedule_pct=None,
+        gap_pp=gap,
+        status=status,
+        light=light,
+        how=how,
+    )
+
+
+def _milestone_status(cfg: Config, period: Period, ind: Indicator, stage: str | None) -> Status:
+    if stage is None or ind.target_stage is None:
+        return Status.pending
+    now = ind.stages.index(stage) if stage in ind.stages else -1
+    goal = ind.stages.index(ind.target_stage)
+    day = as_of(cfg, period)
+    if now >= goal:
+        return Status.done
+    if ind.deadline is not None and day > ind.deadline:
+        return Status.severe  # past its deadline, unfinished
+    planned = planned_stage(ind, day)
+    if planned is None:
+        return Status.on_track
+    expected = ind.stages.index(planned)
+    if now > expected:
+        return Status.ahead
+    if now == expected:
+        return Status.on_track
+    return Status.lagging if expected - now == 1 else Status.severe
+
+
+def _light(cfg: Config, status: Status, gap: float | None) -> Light:
+    if status in (Status.done, Status.ahead):
+        return Light.green
+    if status == Status.on_track:
+        near = cfg.thresholds.near_pp
+        return Light.green if gap is None or gap >= -near else Light.yellow
+    if status == Status.lagging:
+        return Light.yellow
+    if status == Status.severe:
+        return Light.red
+    return Light.none
+
+
+# -- totals -----------------------------------------------------------------------------------
+def summed_total(
+    cfg: Config, period: Period, ind: Indicator, key: str, areas: list[Line], previous: float | None
+) -> Line:
+    """The total of an indicator whose areas are reported separately: the sum of its areas.
+
+    Summable kinds only; rates and standards are never summed: their total takes the worst area
+    status. A total that lacks an area (未报送, 数据有误, 未填) is incomplete: the partial sum is shown
+    with the mark, never as the total.
+    """
+    target = numeric_target(ind, None)
+    base = dict(
+        key=key,
+        indicator_id=ind.id,
+        area_code=None,
+        label=TOTAL_LABEL,
+        target=target,
+        target_text=target_text(ind, None),
+        provisional=bool(ind.provisional),
+        previous=previous,
+    )
+    if _is_level(ind) or ind.kind == Kind.milestone:
+        worst = min((a.status for a in areas), key=WORST_FIRST.index) if areas else Status.missing
+        return Line(
+            **base,
+            value=None,
+            stage=None,
+            value_period=None,
+            stale=False,
+            increment=None,
+            rate=None,
+            schedule=None,
+            rate_pct=None,
+            schedule_pct=None,
+            gap_pp=None,
+            status=worst,
+            light=_light(cfg, worst, None) if worst not in NO_FIGURE else Light.none,
+            note="按各区域中进度最差的计",
+        )
+    scale = factor(ind.row_unit, ind.unit) or 1.0
+    lacking = [a for a in areas if a.status in NO_FIGURE]
+    known = [a for a in areas if a.status not in NO_FIGURE and a.value is not None]
+    partial = sum(a.value for a in known) * scale if known else None
+    sources = tuple(s for a in known for s in a.sources)
+    how = " + ".join(fmt_number(a.value) for a in known)
+    if scale != 1.0 and known:
+        how = f"({how}) × {fmt_number(scale)}"
+    periods = sorted({a.value_period for a in known if a.value_period}, key=lambda c: parse_period(c).end)
+    if lacking:
+        worst = min((a.status for a in lacking), key=WORST_FIRST.index)
+        names = "、".join(a.label for a in lacking)
+        return Line(
+            **base,
+            value=partial,
+            stage=None,
+            value_period=periods[-1] if periods else None,
+            stale=False,
+            increment=None,
+            rate=None,
+            schedule=None,
+            rate_pct=None,
+            schedule_pct=None,
+            gap_pp=None,
+            status=worst,
+            light=Light.none,
+            incomplete=True,
+            how=how,
+            sources=sources,
+            note=f"{names}{worst.value}，合计不完整",
+        )
+    return judge(cfg, period, ind, base, partial, None, periods[-1] if periods else None, sources, ind.unit, how=how)
+
+
+def project_lines(
+    cfg: Config,
+    snap: Snapshot,
+    period: Period,
+    project: Project,
+    ind: Indicator,
+    rows: list[Row],
+    previous: dict[str, Line],
+) -> tuple[Line, tuple[Line, ...]]:
+    """An indicator's total line and its area lines."""
+
+    def prev_value(key: str) -> float | None:
+        line = previous.get(key)
+        return line.value if line is not None and line.status not in NO_FIGURE else None
+
+    own = next((r for r in rows if r.area_code is None), None)
+    areas = tuple(figure_line(cfg, snap, period, ind, r, prev_value(r.key)) for r in rows if r.area_code)
+    if own is not None:
+        total = figure_line(cfg, snap, period, ind, own, prev_value(own.key))
+    elif areas:
+        total = summed_total(cfg, period, ind, ind.id, list(areas), prev_value(ind.id))
+    else:  # nobody reports it (a config check forbids this; keep the count honest anyway)
+        total = figure_line(cfg, snap, period, ind, Row(ind.id, "", None, ""), None)
+    return total, areas
