@@ -257,6 +257,46 @@ def _cycle_command(name: str, kind: str, label: str):
     return command
 
 
+@cli.command("status")
+@config_option
+@click.option(
+    "--outputs",
+    "outputs_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="台账所在的输出文件夹",
+)
+@click.option(
+    "--period", metavar="期别", default=None, help="期别，如 2023-05、2023-05-2、2023-Q2；默认为有报表的最近一个月"
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（结构见 docs/analytics.md）")
+@click.option("--lagging", is_flag=True, help="滞后、严重滞后的指标排在前面")
+def status_cmd(config_path: Path, outputs_dir: Path, period: str | None, as_json: bool, lagging: bool) -> None:
+    """按类别列出各指标的目标、累计完成、完成率、序时进度和状态（只读台账，不改动任何文件）。"""
+    from .jobs import latest_period, progress_report
+    from .ledger import Ledger, ledger_path
+    from .status import render_status, status_json
+
+    cfg = _load(config_path)
+    path = ledger_path(outputs_dir)
+    p = _period_of(cfg, period) if period else None
+    if p is None and path.exists():
+        with Ledger(path) as ledger:
+            p = latest_period(ledger, "month", cfg.year)
+    if p is None or not path.exists():
+        where = p.label if p else f"{cfg.year}年"
+        click.echo(f"台账（{path}）中还没有{where}的报表。请先把报表放进 inputs/ 并运行 make ingest 或 make monthly。")
+        return
+    report = progress_report(cfg, outputs_dir, p)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(status_json(report), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_status(report, lagging_first=lagging))
+
+
 monthly = _cycle_command("monthly", "month", "月通报")
 dekad = _cycle_command("dekad", "dekad", "旬简报")
 quarterly = _cycle_command("quarterly", "quarter", "季总结")

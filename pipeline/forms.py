@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 
 import xlsxwriter
@@ -42,6 +41,7 @@ from .formspec import (
     rows_by_unit,
 )
 from .periods import Period, due_text, report_deadline
+from .textfmt import display_width
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 META_ROWS_COL = 3  # the row table on _meta starts in column D
@@ -53,11 +53,6 @@ def form_filename(unit_name: str, period: Period) -> str:
 
 def safe_filename(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name)
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def write_forms(cfg: Config, period: Period, out_dir: Path, previous: dict | None = None) -> list[Path]:

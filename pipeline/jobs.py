@@ -1,7 +1,8 @@
-"""The periodic jobs behind `make monthly` / `make dekad` / `make quarterly`.
+"""The periodic jobs behind `make monthly` / `make dekad` / `make quarterly`, and `status`.
 
-With an empty inputs/ the job runs a demonstration on simulated returns under outputs/demo/,
-so a fresh clone shows what the tool does without touching the real ledger.
+ingest → snapshot → progress report → 汇总表 and the period's document. With an empty inputs/ the
+job runs a demonstration on simulated returns under outputs/demo/, so a fresh clone shows what the
+tool does without touching the real ledger.
 """
 
 from __future__ import annotations
@@ -9,27 +10,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analytics.build import build_report, previous_period
+from .analytics.report import ProgressReport
 from .config import Config
+from .errors import UserError
 from .ingest import render_result, run_ingest
+from .ledger import Ledger, ledger_path
 from .periods import Period, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
+from .snapshot import counts_for, read_snapshot
+from .status import summary_lines
 
-KIND_WORDS = {"dekad": "旬简报", "month": "月通报", "quarter": "季总结"}
-DEMO_PERIODS = {"dekad": ["05-1", "05-2"], "month": ["04", "05"], "quarter": ["04", "05"]}
+KIND_WORDS = {"dekad": "旬", "month": "月", "quarter": "季度", "year": "年度"}
+DEMO_PERIODS = {"dekad": ["05-1", "05-2"], "month": ["04", "05"], "quarter": ["03", "06"]}
 
 
 @dataclass
 class JobReport:
     lines: list[str] = field(default_factory=list)
+    report: ProgressReport | None = None
+    outputs: list[Path] = field(default_factory=list)
 
     def render(self) -> str:
         return "\n".join(self.lines)
 
 
+def document_name(cfg: Config, kind: str) -> str | None:
+    doc = cfg.reporting.document(kind)
+    return doc.name if doc else None
+
+
 def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     """Simulated returns for two periods, the later one with the usual mistakes planted."""
-    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in DEMO_PERIODS[kind]]
+    returns = cfg.reporting.return_kinds()
+    suffixes = (
+        DEMO_PERIODS[kind]
+        if kind == "dekad" and "dekad" in returns
+        else DEMO_PERIODS["quarter" if kind == "quarter" else "month"]
+    )
+    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in suffixes]
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():
@@ -37,24 +57,60 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     return periods
 
 
+def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
+    """The latest period of `kind` that some accepted return counts for."""
+    found = []
+    for s in ledger.submissions():
+        if s["status"] != "accepted" or not s["period"]:
+            continue
+        p = parse_period(s["period"])
+        if p.year != year or (kind == "dekad" and p.kind != "dekad"):
+            continue
+        enclosing = p if p.kind == kind else p.parent(kind) if kind != "dekad" else None
+        if enclosing is not None and counts_for(enclosing, p):
+            found.append(enclosing)
+    return max(found, key=lambda q: q.end) if found else None
+
+
+def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressReport:
+    """The report for a period, with the previous period of the same kind for 本期新增 and changes."""
+    with Ledger(ledger_path(outputs)) as ledger:
+        snap = read_snapshot(ledger, cfg, period)
+        prev = previous_period(period)
+        before = read_snapshot(ledger, cfg, prev) if prev is not None else None
+    return build_report(cfg, snap, before)
+
+
 def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs: Path = Path("outputs")) -> JobReport:
-    """Ingest what is in inputs/ (or the demo returns), then report where everything is."""
-    report = JobReport([f"{cfg.office.name}（{cfg.year}年）· {KIND_WORDS[kind]}"])
+    """Ingest what is in inputs/ (or the demo returns), then the period's report and materials."""
+    name = document_name(cfg, kind)
+    if name is None:
+        issued = "、".join(d.name for d in cfg.reporting.documents)
+        return JobReport([f"本办公室的调度机制（{issued}）中没有{KIND_WORDS[kind]}材料，无需运行此命令。"])
+    job = JobReport([f"{cfg.office.name}（{cfg.year}年）· {name}"])
     wanted = parse_period_in(cfg.year, period) if period else None
+    if wanted is not None and wanted.kind != kind:
+        raise UserError(
+            f"「{wanted.label}」不是{KIND_WORDS[kind]}期别；{name}请写如 {_example(cfg.year, kind)} 的期别。"
+        )
     has_returns = inputs.is_dir() and any(d.kind == "spreadsheet" for d in discover(inputs))
     if not has_returns:
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
         demo_inputs(cfg, kind, inputs)
-        report.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
-    result = run_ingest(cfg, inputs, outputs, wanted)
-    report.lines.append(render_result(result, inputs, outputs))
-    latest = wanted.code if wanted else (result.periods[-1] if result.periods else "")
-    if latest:
-        returns = parse_period(latest)
-        covered = returns.parent("quarter") if kind == "quarter" and returns.kind != "year" else returns
-        report.lines.append(
-            f"本期（{covered.label}）的{KIND_WORDS[kind]}将在汇总与印发功能上线后生成；"
-            f"校验报告和催报名单已在 {outputs / latest}。"
-        )
-    return report
+        job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
+    result = run_ingest(cfg, inputs, outputs, None)
+    job.lines.append(render_result(result, inputs, outputs))
+    with Ledger(ledger_path(outputs)) as ledger:
+        target = wanted or latest_period(ledger, kind, cfg.year)
+    if target is None:
+        job.lines.append(f"台账中还没有任何{KIND_WORDS[kind]}的报表，暂不能生成{name}。")
+        return job
+    job.report = progress_report(cfg, outputs, target)
+    job.lines.append("")
+    job.lines.extend(summary_lines(job.report))
+    return job
+
+
+def _example(year: int, kind: str) -> str:
+    return {"dekad": f"{year}-05-2", "month": f"{year}-05", "quarter": f"{year}-Q2", "year": f"{year}"}[kind]
