@@ -14,7 +14,8 @@ from .config import Config, Kind
 from .extract import Cell, FormReturn, MatchedRow
 from .findings import Finding
 from .formspec import TEXT_FIELDS
-from .periods import indicator_window, schedule_progress, scheduled_share
+from .measures import factor
+from .periods import cn_date, indicator_window, schedule_progress, scheduled_share
 from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
 
 CUMULATIVE = {Kind.count, Kind.investment, Kind.share, Kind.milestone}
@@ -220,8 +221,8 @@ def rule_decrease(ctx: CheckContext) -> None:
     end = ctx.ret.period.end
     for key, j in ctx.judged.items():
         ind = j.row.form_row.indicator
-        if ind.kind not in CUMULATIVE or not j.parsed.ok or j.excluded:
-            continue
+        if ind.kind not in CUMULATIVE or ind.stock or not j.parsed.ok or j.excluded:
+            continue  # a stock is a level: rule_level_fall
         prev = ctx.history.before(key, end)
         if prev is None:
             continue
@@ -249,6 +250,45 @@ def rule_decrease(ctx: CheckContext) -> None:
                 f"「{j.row.form_row.label}」{what}，累计数不应减少，且未说明原因",
                 hint="请单位核实：如上期数有误，请在「存在问题」中说明后重新报送",
             )
+
+
+def rule_level_fall(ctx: CheckContext) -> None:
+    """A stock (参保人数达到…) is a level at a date: it may fall; say so, keep the value."""
+    end = ctx.ret.period.end
+    for key, j in ctx.judged.items():
+        ind = j.row.form_row.indicator
+        if not ind.stock or j.number is None:
+            continue
+        prev = ctx.history.before(key, end)
+        if prev is None or not isinstance(prev[2], float) or j.number >= prev[2] - EPS:
+            continue
+        ctx.on_value(
+            "V-LEVEL-DOWN",
+            j,
+            f"「{j.row.form_row.label}」是存量指标，本期为 {fmt(j.number)}，比上期（{prev[1]}）的 {fmt(prev[2])} "
+            f"下降 {fmt(prev[2] - j.number)}，已入账，请核实原因",
+            hint="如属统计口径调整或人员流出，请单位在「存在问题」中说明",
+        )
+
+
+def rule_overdue(ctx: CheckContext) -> None:
+    """A milestone past its deadline and short of its target stage: 错误, for 督办; the stage is kept."""
+    for j in ctx.judged.values():
+        fr = j.row.form_row
+        ind = fr.indicator
+        if ind.kind != Kind.milestone or ind.deadline is None or not j.parsed.ok or j.excluded:
+            continue
+        if ctx.ret.period.end <= ind.deadline or ind.target_stage is None:
+            continue
+        if _stage_index(ind, j.parsed.value) >= _stage_index(ind, ind.target_stage):
+            continue
+        ctx.on_value(
+            "V-OVERDUE",
+            j,
+            f"「{fr.label}」应于 {cn_date(ind.deadline)} 前达到「{ind.target_stage}」，"
+            f"本期仍为「{j.parsed.value}」，已逾期",
+            hint="阶段照常入账；请牵头单位说明原因和完成时限，列入督办",
+        )
 
 
 def rule_outlier(ctx: CheckContext) -> None:
@@ -301,15 +341,16 @@ def rule_child_exceeds(ctx: CheckContext) -> None:
             continue
         parent_key = fr.indicator.parent + (f"@{fr.area_code}" if fr.area_code else "")
         p = ctx.judged.get(parent_key)
-        if p is None or p.number is None or j.number <= p.number + EPS:
+        scale = factor(fr.measure, p.row.form_row.measure) if p is not None else None
+        if p is None or p.number is None or scale is None or j.number * scale <= p.number * (1 + EPS) + EPS:
             continue
         child_value = j.number
         j.excluded = True
         ctx.on_value(
             "V-CHILD-EXCEEDS",
             j,
-            f"「其中」指标「{j.row.form_row.label}」填 {fmt(child_value)}，大于它所属的「{p.row.form_row.label}」"
-            f"（{fmt(p.number)}），「其中」是上级指标的一部分，不应更大",
+            f"「其中」指标「{j.row.form_row.label}」填 {fmt(child_value)}{fr.measure}，大于它所属的「{p.row.form_row.label}」"
+            f"（{fmt(p.number)}{p.row.form_row.measure}），「其中」是上级指标的一部分，不应更大",
             hint=f"请单位核实两项数字（上级指标在 {p.row.cells['value'].ref}）",
         )
 
@@ -324,7 +365,8 @@ def rule_area_sum(ctx: CheckContext) -> None:
         areas = [j for j in ctx.judged.values() if j.row.form_row.indicator.id == ind_id and j.row.form_row.area_code]
         if not areas or any(a.number is None for a in areas):
             continue
-        total = sum(a.number for a in areas)
+        scale = factor(areas[0].row.form_row.measure, t.row.form_row.measure) or 1.0
+        total = sum(a.number for a in areas) * scale
         reported = t.number
         if abs(total - reported) > 1e-6 * max(1.0, abs(total)):
             t.excluded = True
@@ -399,6 +441,8 @@ RULE_FUNCTIONS = [
     rule_range,
     rule_percent_format,
     rule_decrease,
+    rule_level_fall,
+    rule_overdue,
     rule_outlier,
     rule_child_exceeds,
     rule_area_sum,

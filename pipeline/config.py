@@ -253,6 +253,7 @@ class Reporting(Strict):
     cutoff_day: int | None = Field(default=None, ge=1, le=28)  # 「每月20日前报送」: figures 截至X月20日
     schedule_at_cutoff: bool = False  # 序时 at the cut-off: (4 + 20/31)/12 instead of 5/12
     summary_name: Text = "重点民生实事进展汇总表"
+    form_name: Text = "重点民生实事进展填报表"  # an office with only 监测项目 writes 重点监测民生项目进展填报表
 
     def return_kinds(self) -> list[str]:
         kinds = self.returns if self.returns is not None else [d.period for d in self.documents]

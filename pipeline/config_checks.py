@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .config import DEFAULT_STAGES, NOT_APPLICABLE, Config, Indicator, Kind
 from .errors import Problem
 from .measures import factor
-from .periods import periods_of_year, report_deadline
+from .periods import RETURN_NAMES, periods_of_year, report_deadline
 
 ADDITIVE = {Kind.count, Kind.investment, Kind.share, Kind.coverage}
 EPS = 1e-6
@@ -289,15 +289,12 @@ def check_settings(cfg: Config) -> Iterator[Problem]:
             yield _err(f"deadlines.{kind}", "报送时限须在 after_end_days（期末后N天）和 day（某月第几日）中二选一")
 
 
-KIND_WORDS = {"dekad": "旬报", "month": "月报", "quarter": "季报", "year": "年报"}
-
-
 def check_reporting(cfg: Config) -> Iterator[Problem]:
     """The mechanism: one document per period kind, deadlines said, none due before its period ends."""
     r = cfg.reporting
     for kind, n in Counter(d.period for d in r.documents).items():
         if n > 1:
-            yield _err("reporting.documents", f"同一期别（{KIND_WORDS[kind]}）只能有一种材料，现有 {n} 种")
+            yield _err("reporting.documents", f"同一期别（{RETURN_NAMES[kind]}）只能有一种材料，现有 {n} 种")
     if "reporting" not in cfg.model_fields_set:
         yield _warn(
             "reporting", "未写报送机制，按默认「旬简报、月通报、季总结」处理；请照分解方案写 reporting.documents"
@@ -308,7 +305,7 @@ def check_reporting(cfg: Config) -> Iterator[Problem]:
         if kind not in said:
             yield _warn(
                 f"deadlines.{kind}",
-                f"未写{KIND_WORDS[kind]}的报送时限，按默认（期末后 {rule.after_end_days} 天）判断逾期；"
+                f"未写{RETURN_NAMES[kind]}的报送时限，按默认（期末后 {rule.after_end_days} 天）判断逾期；"
                 "原文有规定的请照写，没有固定日期的写 {none: true}",
             )
         if rule.none or rule.day is None:
@@ -319,7 +316,7 @@ def check_reporting(cfg: Config) -> Iterator[Problem]:
         if due < sample.end and not cutoff_ok:
             yield _warn(
                 f"deadlines.{kind}.day",
-                f"{KIND_WORDS[kind]}的报送日（{due.month}月{due.day}日）早于该期结束（{sample.end.month}月{sample.end.day}日）："
+                f"{RETURN_NAMES[kind]}的报送日（{due.month}月{due.day}日）早于该期结束（{sample.end.month}月{sample.end.day}日）："
                 "如原文是「每月20日前报送，数据截至20日」，请写 reporting.cutoff_day: 20；如指次月，请写 month_offset: 1",
             )
 

@@ -442,10 +442,10 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
                 **_about(fr),
             )
     unit = sheet.cell(row.excel_row, columns["measure"])
-    if unit is not None and _fold(unit) != _fold(fr.indicator.unit):
+    if unit is not None and _fold(unit) != _fold(fr.measure):
         finding(
             "R-LOCKED-EDITED",
-            f"「{fr.label}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.indicator.unit}」为准，请核实所填数字的单位",
+            f"「{fr.label}」的计量单位被改成了「{raw_text(unit)}」，以分解方案的「{fr.measure}」为准，请核实所填数字的单位",
             cell=f"{col_letters(columns['measure'])}{row.excel_row}",
             raw=raw_text(unit),
             **_about(fr),

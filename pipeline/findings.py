@@ -52,6 +52,8 @@ RULES: dict[str, tuple[str, str]] = {
     "V-PERCENT-FORMAT": (WARNING, "疑似百分比格式"),
     "V-DECREASE": (ERROR, "累计数比上期减少"),
     "V-DECREASE-EXPLAINED": (WARNING, "累计数比上期减少（已说明）"),
+    "V-LEVEL-DOWN": (WARNING, "存量指标下降"),
+    "V-OVERDUE": (ERROR, "节点逾期未完成"),
     "V-OUTLIER": (WARNING, "增幅异常"),
     "V-CHILD-EXCEEDS": (ERROR, "「其中」大于上级指标"),
     "V-AREA-SUM": (ERROR, "分区域合计不符"),

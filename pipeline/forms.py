@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
 from .config import Config, Kind
+from .errors import UserError
 from .formspec import (
     COL,
     COLUMNS,
@@ -40,15 +41,16 @@ from .formspec import (
     col_index,
     rows_by_unit,
 )
-from .periods import Period, due_text, report_deadline
+from .numbers import number_decimals
+from .periods import RETURN_NAMES, Period, due_text, report_deadline
 from .textfmt import display_width
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 META_ROWS_COL = 3  # the row table on _meta starts in column D
 
 
-def form_filename(unit_name: str, period: Period) -> str:
-    return safe_filename(f"{unit_name}_{period.label}_重点民生实事进展填报表.xlsx")
+def form_filename(unit_name: str, period: Period, form_name: str = "重点民生实事进展填报表") -> str:
+    return safe_filename(f"{unit_name}_{period.label}_{form_name}.xlsx")
 
 
 def safe_filename(name: str) -> str:
@@ -57,6 +59,12 @@ def safe_filename(name: str) -> str:
 
 def write_forms(cfg: Config, period: Period, out_dir: Path, previous: dict | None = None) -> list[Path]:
     """Write every reporting unit's form for the period; `previous` maps unit → {row key: value}."""
+    if period.kind not in cfg.reporting.return_kinds():
+        kinds = "、".join(RETURN_NAMES[k] for k in cfg.reporting.return_kinds())
+        raise UserError(
+            f"按分解方案，各单位只报{kinds}（reporting.returns），不需要为{period.label}生成填报表。"
+            "如确需收取，请在配置的 reporting.returns 中加上该期别。"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for unit_code, rows in rows_by_unit(cfg).items():
@@ -67,7 +75,7 @@ def write_forms(cfg: Config, period: Period, out_dir: Path, previous: dict | Non
 
 def write_form(cfg: Config, period: Period, unit_code: str, rows: list[FormRow], out_dir: Path, previous: dict) -> Path:
     unit = cfg.unit(unit_code)
-    path = out_dir / form_filename(unit.name, period)
+    path = out_dir / form_filename(unit.name, period, cfg.reporting.form_name)
     deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
@@ -110,9 +118,10 @@ def _formats(wb) -> dict:
         "header": wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}),
         "cell": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
-        "number": wb.add_format({**base, "num_format": "#,##0.##"}),
+        # Targets and 上期累计 show the decimals they have (106.643, 4,980): never 「16.」.
+        "number": _number_formats(wb, base),
         "pending": wb.add_format({**base, "align": "center", "font_color": "#C00000"}),
-        "input_num": wb.add_format({**inp, "num_format": "#,##0.##"}),
+        "input_num": wb.add_format({**inp, "num_format": "General"}),  # shows exactly what was typed
         "input_text": wb.add_format({**inp, "align": "left", "valign": "top"}),
         "input_stage": wb.add_format({**inp, "align": "center"}),
         "percent": wb.add_format({**base, "num_format": "0.0%"}),
@@ -120,9 +129,21 @@ def _formats(wb) -> dict:
     }
 
 
+def _number_formats(wb, base: dict):
+    made: dict[int, object] = {}
+
+    def get(decimals: int):
+        if decimals not in made:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            made[decimals] = wb.add_format({**base, "num_format": pattern})
+        return made[decimals]
+
+    return get
+
+
 def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline: dt.date | None) -> None:
     last = COL["plans"].letter
-    ws.merge_range(f"A1:{last}1", f"{cfg.year}年重点民生实事进展填报表", fmt["title"])
+    ws.merge_range(f"A1:{last}1", f"{cfg.year}年{cfg.reporting.form_name}", fmt["title"])
     ws.set_row(0, 30)
     ws.merge_range(f"{UNIT_CELL}:E2", f"填报单位：{unit_name}", fmt["value"])
     ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.label}", fmt["value"])
@@ -180,18 +201,17 @@ def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
         ws.write_string(r, col_index("B"), row.project.title if row.seq else "", fmt["cell"])
         ws.write_string(r, col_index("C"), ind.name if (row.seq or row.area_code is None) else "", fmt["cell"])
         ws.write_string(r, col_index("D"), row.area_name, fmt["center"])
-        ws.write_string(r, col_index("E"), ind.unit, fmt["center"])
+        ws.write_string(r, col_index("E"), row.measure, fmt["center"])
         target_col = col_index(COL["target"].letter)
-        if row.target is None:
-            ws.write_string(r, target_col, "目标待定", fmt["pending"])
-        elif isinstance(row.target, str):
-            ws.write_string(r, target_col, row.target, fmt["center"])
+        if row.target_is_plain_number:
+            ws.write_number(r, target_col, row.target, fmt["number"](number_decimals(row.target)))
         else:
-            ws.write_number(r, target_col, row.target, fmt["number"])
+            pending = row.target is None and ind.kind != Kind.milestone
+            ws.write_string(r, target_col, row.target_text(), fmt["pending"] if pending else fmt["center"])
         prev_col = col_index(COL["previous"].letter)
         prev = previous.get(row.key)
         if isinstance(prev, (int, float)):
-            ws.write_number(r, prev_col, prev, fmt["number"])
+            ws.write_number(r, prev_col, prev, fmt["number"](number_decimals(prev)))
         else:
             ws.write_string(r, prev_col, "" if prev is None else str(prev), fmt["center"])
         value_col = col_index(COL["value"].letter)
@@ -236,8 +256,8 @@ def _row_height(row: FormRow) -> float:
 def _number_validation(row: FormRow) -> dict:
     ind = row.indicator
     lo, hi = ind.value_range()
-    unit = f"（{ind.unit}）" if ind.unit else ""
-    if ind.kind in (Kind.rate, Kind.standard):
+    unit = f"（{row.measure}）" if row.measure else ""
+    if ind.is_level:
         what = f"填写本期末达到的数值{unit}，只填数字"
     else:
         what = f"填写本年1月1日至本期末的累计数{unit}，只填数字，不带单位"

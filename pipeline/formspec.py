@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import NOT_APPLICABLE, Config, Indicator, Kind, Project
+from .numbers import fmt_number
+from .targets import target_text
 
 TEMPLATE_VERSION = 1
 FORM_TYPE = "minsheng-return"
@@ -103,12 +105,18 @@ class FormRow:
         """How messages name the row: the indicator, with its area when it is an area's row."""
         return self.indicator.name + (f"（{self.area_name}）" if self.area_code else "")
 
+    @property
+    def measure(self) -> str:
+        """The row's unit of measure: area rows may count in 人 under a total in 万人."""
+        return self.indicator.row_unit if self.area_code else self.indicator.unit
+
     def target_text(self) -> str:
-        if self.target is None:
-            return PENDING_TEXT
-        if isinstance(self.target, str):
-            return self.target
-        return f"{self.target:g}"
+        """The 年度目标 cell as the form prints it (targets.target_text: 暂定, baseline, deadline…)."""
+        return target_text(self.indicator, self.area_code)
+
+    @property
+    def target_is_plain_number(self) -> bool:
+        return isinstance(self.target, float) and self.target_text() == fmt_number(self.target)
 
 
 def _target(ind: Indicator, area: str | None) -> float | str | None:

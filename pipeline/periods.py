@@ -17,6 +17,7 @@ from .errors import UserError
 PERIOD_KINDS = ("dekad", "month", "quarter", "year")
 DEKAD_NAMES = {1: "上旬", 2: "中旬", 3: "下旬"}
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+RETURN_NAMES = {"dekad": "旬报", "month": "月报", "quarter": "季报", "year": "年报"}  # a unit's return of a kind
 _SIZE = {"dekad": 0, "month": 1, "quarter": 2, "year": 3}
 
 
