@@ -90,6 +90,10 @@ class IndicatorProgress:
     parent: str | None  # 其中: the parent indicator's id (never added to it)
     total: Line
     areas: tuple[Line, ...] = ()
+    co: str = ""  # 责任单位 names, 、-joined
+    leader: str = ""  # 分管领导
+    certifier: str = ""  # 数据评估认定单位 name
+    wording: str = ""  # the document's own wording of the target (target_text)
 
     @property
     def status(self) -> Status:
