@@ -11,7 +11,7 @@ INPUTS ?= inputs
 PERIOD ?=
 PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
 
-.PHONY: setup monthly dekad quarterly templates simulate ingest check-config test lint bench clean
+.PHONY: setup monthly dekad quarterly status templates simulate ingest check-config test lint bench clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,9 @@ dekad: $(STAMP)
 
 quarterly: $(STAMP)
 	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+
+status: $(STAMP)
+	@$(BIN)/minsheng status --config $(CONFIG) $(PERIOD_ARG)
 
 templates: $(STAMP)
 	@test -n "$(PERIOD)" || { echo "请指定期别，如：make templates PERIOD=2023-05"; exit 2; }
