@@ -20,6 +20,7 @@ from .report import NO_FIGURE, Light, Line, Status
 from .schedule import as_of, indicator_schedule, planned_stage, schedule_date
 
 PERCENT_UNITS = {"%", "％"}
+NO_RATE = dict(rate=None, schedule=None, rate_pct=None, schedule_pct=None, gap_pp=None)  # a line not judged by share
 WORST_FIRST = [
     Status.missing,
     Status.invalid,
@@ -107,11 +108,7 @@ def figure_line(
             value_period=last.period if last else None,
             stale=last is not None,
             increment=None,
-            rate=None,
-            schedule=None,
-            rate_pct=None,
-            schedule_pct=None,
-            gap_pp=None,
+            **NO_RATE,
             status=status,
             light=Light.none,
             note=note,
@@ -165,11 +162,7 @@ def judge(
         status = _milestone_status(cfg, period, ind, stage)
         return Line(
             **out,
-            rate=None,
-            schedule=None,
-            rate_pct=None,
-            schedule_pct=None,
-            gap_pp=None,
+            **NO_RATE,
             status=status,
             light=_light(cfg, status, None),
             how=how,
@@ -178,11 +171,7 @@ def judge(
         status = Status.pending
         return Line(
             **out,
-            rate=None,
-            schedule=None,
-            rate_pct=None,
-            schedule_pct=None,
-            gap_pp=None,
+            **NO_RATE,
             status=status,
             light=Light.none,
             how=how,
@@ -352,11 +341,7 @@ def summed_total(
             value_period=None,
             stale=False,
             increment=None,
-            rate=None,
-            schedule=None,
-            rate_pct=None,
-            schedule_pct=None,
-            gap_pp=None,
+            **NO_RATE,
             status=worst,
             light=_light(cfg, worst, None) if worst not in NO_FIGURE else Light.none,
             note="按各区域中进度最差的计",
@@ -380,11 +365,7 @@ def summed_total(
             value_period=periods[-1] if periods else None,
             stale=False,
             increment=None,
-            rate=None,
-            schedule=None,
-            rate_pct=None,
-            schedule_pct=None,
-            gap_pp=None,
+            **NO_RATE,
             status=worst,
             light=Light.none,
             incomplete=True,
