@@ -14,7 +14,7 @@ from .config import Config, Kind
 from .extract import Cell, FormReturn, MatchedRow
 from .findings import Finding
 from .formspec import TEXT_FIELDS
-from .measures import factor
+from .measures import factor as unit_factor
 from .periods import cn_date, indicator_window, schedule_progress, scheduled_share
 from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
 
@@ -341,7 +341,7 @@ def rule_child_exceeds(ctx: CheckContext) -> None:
             continue
         parent_key = fr.indicator.parent + (f"@{fr.area_code}" if fr.area_code else "")
         p = ctx.judged.get(parent_key)
-        scale = factor(fr.measure, p.row.form_row.measure) if p is not None else None
+        scale = unit_factor(fr.measure, p.row.form_row.measure) if p is not None else None
         if p is None or p.number is None or scale is None or j.number * scale <= p.number * (1 + EPS) + EPS:
             continue
         child_value = j.number
@@ -365,7 +365,7 @@ def rule_area_sum(ctx: CheckContext) -> None:
         areas = [j for j in ctx.judged.values() if j.row.form_row.indicator.id == ind_id and j.row.form_row.area_code]
         if not areas or any(a.number is None for a in areas):
             continue
-        scale = factor(areas[0].row.form_row.measure, t.row.form_row.measure) or 1.0
+        scale = unit_factor(areas[0].row.form_row.measure, t.row.form_row.measure) or 1.0
         total = sum(a.number for a in areas) * scale
         reported = t.number
         if abs(total - reported) > 1e-6 * max(1.0, abs(total)):
