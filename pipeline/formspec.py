@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import NOT_APPLICABLE, Config, Indicator, Kind, Project
+from .numbers import fmt_number
 
 TEMPLATE_VERSION = 1
 FORM_TYPE = "minsheng-return"
@@ -27,6 +28,15 @@ REVIEWER_CELL = "J3"
 DATE_CELL = "L3"
 HEADER_ROW = 5  # the column header row (1-based)
 FIRST_DATA_ROW = 6
+
+# The title block's labels, where the template puts each label and its input cell. The reader
+# finds them by label, so an inserted column or row does not make it read a label as a value.
+TITLE_FIELDS = {
+    "filler": ("填报人", "A3", FILLER_CELL),
+    "phone": ("联系电话", "D3", PHONE_CELL),
+    "reviewer": ("审核（分管领导）", "H3", REVIEWER_CELL),
+    "date": ("填报日期", "K3", DATE_CELL),
+}
 
 # Experience sheet input cells.
 EXP_TITLE_CELL = "B3"
@@ -108,7 +118,7 @@ class FormRow:
             return PENDING_TEXT
         if isinstance(self.target, str):
             return self.target
-        return f"{self.target:g}"
+        return fmt_number(self.target)  # 1234567, not 1.23457e+06
 
 
 def _target(ind: Indicator, area: str | None) -> float | str | None:

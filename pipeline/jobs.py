@@ -47,7 +47,7 @@ def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs:
         inputs = outputs / "示例报表"
         demo_inputs(cfg, kind, inputs)
         report.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
-    result = run_ingest(cfg, inputs, outputs, wanted)
+    result = run_ingest(cfg, inputs, outputs, wanted)  # takes the outputs lock; refuses another office's ledger
     report.lines.append(render_result(result, inputs, outputs))
     latest = wanted.code if wanted else (result.periods[-1] if result.periods else "")
     if latest:
