@@ -257,7 +257,7 @@ def rule_absurd(ctx: CheckContext) -> None:
         ):
             why = (
                 f"累计 {fmt(j.number)}{fr.indicator.unit} 是年度目标 {fmt(target)}{fr.indicator.unit} 的 "
-                f"{num(j.number / target)} 倍，不合常理（可能多填了位数，或单位不对，如把米当成公里）"
+                f"{num(round(j.number / target, 1))} 倍，不合常理（可能多填了位数，或单位不对，如把米当成公里）"
             )
         if why:
             j.excluded = True

@@ -376,10 +376,15 @@ def _period_in(texts: list[str]) -> Period | None:
     return None
 
 
-def guess_identity(cfg: Config, file_label: str, raw: RawWorkbook | None = None) -> tuple[str | None, Period | None]:
-    """Unit and period of a file that was refused, from whatever it still shows: hidden metadata,
-    the title block of any sheet, the file name. A period outside the config's year is None."""
+def guess_identity(
+    cfg: Config, file_label: str, raw: RawWorkbook | None = None, properties: dict[str, str] | None = None
+) -> tuple[str | None, Period | None]:
+    """Unit and period of a file that was refused, from whatever it still shows: hidden metadata
+    (or the document properties), the title block of any sheet, the file name. A period outside
+    the config's year is None."""
     meta = _meta(raw) if raw is not None else {}
+    if not meta.get("unit_code") and properties and properties.get("form_type") == FORM_TYPE:
+        meta = properties
     unit = meta.get("unit_code") if meta.get("unit_code") in {u.code for u in cfg.units} else None
     period = None
     if meta.get("period"):

@@ -27,7 +27,16 @@ from .ledger import Ledger, StoredValue, Submission, SubmissionStatus, ledger_pa
 from .lock import outputs_lock
 from .model import ReturnStatus
 from .periods import Period, cn_date, parse_period, report_deadline
-from .readers import Discovered, FileProblem, RawWorkbook, Reader, discover, read_files, read_workbook
+from .readers import (
+    Discovered,
+    FileProblem,
+    RawWorkbook,
+    Reader,
+    discover,
+    peek_properties,
+    read_files,
+    read_workbook,
+)
 from .reports import ChaseRow, ReportLocked, UnitTally, write_chase_list, write_findings_report
 from .values import clean_text, parse_filled_date, raw_text
 
@@ -255,7 +264,8 @@ def _store_rejected(cfg, ledger, sub, found, archive_dir, findings, result, raw,
     unit = next((f.unit_code for f in findings if f.unit_code), None)
     period = next((f.period for f in findings if f.period), None)
     if unit is None or period is None:
-        guessed_unit, guessed_period = guess_identity(cfg, sub.original_path, raw)
+        properties = peek_properties(found.path) if raw is None else None
+        guessed_unit, guessed_period = guess_identity(cfg, sub.original_path, raw, properties)
         unit = unit or guessed_unit
         period = period or (guessed_period.code if guessed_period else None)
     if period and parse_period(period).year != cfg.year:

@@ -549,11 +549,19 @@ def read_files(paths: Iterable[Path], reader: Reader = read_workbook, workers: i
 
     def top_up() -> None:
         while todo and len(queue) < window:
-            path = todo.popleft()
-            queue.append((path, pool.executor.submit(_worker_read, reader, str(path))))
+            try:
+                future = pool.executor.submit(_worker_read, reader, str(todo[0]))
+            except BrokenProcessPool:  # a worker died meanwhile: the queued futures will say so
+                return
+            queue.append((todo.popleft(), future))
 
     top_up()
-    while queue:
+    while queue or todo:
+        if not queue:  # the pool broke before anything else was queued
+            _discard_pool()
+            pool = _pool(workers)
+            top_up()
+            continue
         path, future = queue.popleft()
         try:
             outcome = _answer(future.result(timeout=READ_TIMEOUT_S))
@@ -585,3 +593,22 @@ def _read_alone(reader: Reader, path: Path, timed_out: bool) -> Outcome:
         return FileProblem("F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT)
     finally:
         single.kill()
+
+
+_PROPERTY = re.compile(rb'<property\b[^>]*?name="minsheng_([a-z_]+)"[^>]*>\s*<vt:\w+[^>]*>([^<]*)</vt:\w+>', re.S)
+
+
+def peek_properties(path: Path) -> dict[str, str]:
+    """The form's custom document properties (minsheng_unit_code…) of a file that could not be
+    read as a workbook, when its zip directory still opens: for telling whose file was refused."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1024 * 1024:
+                return {}
+            data = zf.read(info)
+    except Exception:  # noqa: BLE001 - best effort on a file already refused
+        return {}
+    if _has_dtd(data):
+        return {}
+    return {k.decode(): _unescape(v.decode("utf-8", "replace")) for k, v in _PROPERTY.findall(data)}
