@@ -788,3 +788,26 @@ def test_unknown_ledger_owner_message_is_a_user_error(sample_config, tmp_path):
     assert dict(db.execute("SELECT key, value FROM ledger_meta"))["office"] == SAMPLE["office"]["name"]
     db.close()
     assert shutil.which("make")
+
+
+# -- 16. .xlsb ---------------------------------------------------------------------------------
+
+
+def test_xlsb_is_read_like_the_other_formats(sample_config, forms, tmp_path):
+    from xlsb import xlsx_to_xlsb
+
+    staging, inputs, out = tmp_path / "staging", tmp_path / "inputs", tmp_path / "out"
+    staging.mkdir()
+    inputs.mkdir()
+    values = {"jiuye": 420, "jiuye@yi": 250, "jiuye@bing": 170, "peixun": 210.5, "chuangye": 40}
+    filled(forms, RSJ.format("2023年5月"), values, {"peixun": "培训稳步推进"}, out=staging / "r.xlsx")
+    xlsx_to_xlsb(staging / "r.xlsx", inputs / "人社局.xlsb")
+    result = run_ingest(sample_config, inputs, out)
+    assert [(o.relative, o.status) for o in result.outcomes] == [("人社局.xlsb", "accepted")]
+    assert not findings(result, "F-IGNORED") and not [f for f in result.findings if f.is_error]
+    assert {k: v.value_num for (u, k), v in stored(out).items()} == values
+    with Ledger(out / "ledger-2023.sqlite") as ledger:
+        sub = ledger.submissions("2023-05")[0]
+        assert dict(ledger.db.execute("SELECT row_key, text FROM narratives"))["peixun"] == "培训稳步推进"
+    assert (sub["unit_code"], sub["identified_by"], sub["filler"]) == ("rsj", "meta", "张三")
+    assert (out / sub["archive_path"]).suffix == ".xlsb"
