@@ -8,10 +8,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIG ?= config.yaml
 INPUTS ?= inputs
+OUTPUTS ?= outputs
 PERIOD ?=
 PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
 
-.PHONY: setup monthly dekad quarterly status templates simulate ingest check-config test lint bench clean
+.PHONY: setup monthly dekad quarterly status templates simulate ingest check check-config test lint bench clean
 
 setup: $(STAMP)
 
@@ -23,23 +24,28 @@ $(STAMP): setup.cfg pyproject.toml
 	@touch $(STAMP)
 
 monthly: $(STAMP)
-	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
 
 dekad: $(STAMP)
-	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
 
 quarterly: $(STAMP)
-	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
 
 status: $(STAMP)
-	@$(BIN)/minsheng status --config $(CONFIG) $(PERIOD_ARG)
+	@$(BIN)/minsheng status --config $(CONFIG) --outputs $(OUTPUTS) $(PERIOD_ARG)
 
 templates: $(STAMP)
 	@test -n "$(PERIOD)" || { echo "请指定期别，如：make templates PERIOD=2023-05"; exit 2; }
-	@$(BIN)/minsheng templates --config $(CONFIG) --period $(PERIOD)
+	@$(BIN)/minsheng templates --config $(CONFIG) --outputs $(OUTPUTS) --period $(PERIOD)
 
 ingest: $(STAMP)
-	@$(BIN)/minsheng ingest --config $(CONFIG) --inputs $(INPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng ingest --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
+
+# A unit's file checked before it is sent: make check FILES="a.xlsx b.xlsx" (no ledger is touched).
+check: $(STAMP)
+	@test -n "$(FILES)" || { echo "请指定要检查的文件，如：make check FILES=教育局.xlsx"; exit 2; }
+	@$(BIN)/minsheng check --config $(CONFIG) $(FILES)
 
 check-config: $(STAMP)
 	@$(BIN)/minsheng check-config --config $(CONFIG)

@@ -8,6 +8,8 @@ findings and may exclude the value(s) it concerns. An excluded value is stored w
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field, replace
 
 from .config import Config, Kind
@@ -15,12 +17,45 @@ from .extract import Cell, FormReturn, MatchedRow
 from .findings import Finding
 from .formspec import TEXT_FIELDS
 from .measures import factor as unit_factor
+from .messages import num
+from .model import ValueStatus
 from .periods import cn_date, indicator_window, schedule_progress, scheduled_share
 from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
 
 CUMULATIVE = {Kind.count, Kind.investment, Kind.share, Kind.milestone}
 LONG_TEXT = 5000
 EPS = 1e-9
+# Absurd, not merely surprising: a count or investment more than ABSURD_TIMES its year target
+# (56.8 公里 against 4.6: metres typed as kilometres, a digit too many), a standard more than
+# ABSURD_TIMES its target, or any figure beyond ABSURD_NUMBER. These are errors (excluded); a
+# jump that is only unusual stays a warning (V-OUTLIER).
+ABSURD_TIMES = 10.0
+ABSURD_NUMBER = 1e9
+OUTLIER_MIN_SHARE = 0.25  # an outlier jump must also be at least this share of the year target…
+OUTLIER_MIN_DELTA = 1.0  # …and more than this absolute amount (+1 on a target of 4 is normal)
+# Words that say a lower cumulative figure was a correction: only such text explains a decrease.
+DECREASE_WORDS = (
+    "更正",
+    "修正",
+    "纠正",
+    "核减",
+    "调减",
+    "调整",
+    "核实",
+    "核查",
+    "有误",
+    "错误",
+    "多报",
+    "多统计",
+    "重复统计",
+    "重复计算",
+    "剔除",
+    "扣除",
+    "口径",
+    "减少",
+    "下降",
+    "回退",
+)
 
 
 @dataclass
@@ -31,6 +66,7 @@ class Judged:
     parsed: Parsed
     excluded: bool = False
     flagged: bool = False
+    suspect: bool = False  # kept, but the figure itself is doubted: not a yardstick, prefilled with a mark
 
     @property
     def number(self) -> float | None:
@@ -38,9 +74,9 @@ class Judged:
         return v if self.parsed.ok and not self.excluded and isinstance(v, float) else None
 
     @property
-    def status(self) -> str:
+    def status(self) -> ValueStatus:
         if self.excluded:
-            return "excluded"
+            return ValueStatus.excluded
         return self.parsed.status
 
 
@@ -98,7 +134,8 @@ class CheckContext:
 
 
 def fmt(x: float) -> str:
-    return f"{x:,.4f}".rstrip("0").rstrip(".")
+    """Figures in messages: the one formatter (never a 309-digit number)."""
+    return num(x)
 
 
 def check_return(cfg: Config, ret: FormReturn, history: History) -> CheckContext:
@@ -114,8 +151,22 @@ def rule_parse(ctx: CheckContext) -> None:
         ind = row.form_row.indicator
         cell = row.cells["value"]
         raw = cell.raw
+        if cell.error and not row.blocked:
+            ctx.judged[row.form_row.key] = Judged(row, Parsed(ValueStatus.invalid, raw=cell.error), excluded=True)
+            formula = f"（公式「={cell.formula[0][:60]}」）" if cell.formula else ""
+            ctx.add(
+                "V-EXCEL-ERROR",
+                f"「{row.form_row.label}」单元格显示错误值「{cell.error}」{formula}，不是数字",
+                row,
+                cell,
+                hint="请单位检查公式（如除数为 0、引用的单元格被删除），或直接填写数字后重新报送",
+                raw=cell.error,
+            )
+            continue
         if cell.formula and not cell.formula[1]:
-            ctx.judged[row.form_row.key] = Judged(row, Parsed("invalid", raw=f"={cell.formula[0]}"), excluded=True)
+            ctx.judged[row.form_row.key] = Judged(
+                row, Parsed(ValueStatus.invalid, raw=f"={cell.formula[0]}"), excluded=True
+            )
             ctx.add(
                 "V-FORMULA-NO-VALUE",
                 f"「{row.form_row.label}」填的是公式「={cell.formula[0]}」，但文件里没有保存计算结果",
@@ -136,7 +187,7 @@ def rule_parse(ctx: CheckContext) -> None:
         if row.blocked:
             judged.excluded = True
             continue  # extract reported it once for the whole range or set of rows
-        if parsed.status == "invalid":
+        if parsed.status == ValueStatus.invalid:
             judged.excluded = True
             code = "V-NOT-STAGE" if ind.kind == Kind.milestone else "V-NOT-NUMBER"
             ctx.add(
@@ -147,8 +198,8 @@ def rule_parse(ctx: CheckContext) -> None:
                 hint="请单位改正后重新报送；本期该项按数据有误处理",
                 raw=parsed.raw,
             )
-        elif parsed.status in ("empty", "not_reported"):
-            how = "未填写" if parsed.status == "empty" else f"填的是「{parsed.raw.strip()}」"
+        elif parsed.status in (ValueStatus.empty, ValueStatus.not_reported):
+            how = "未填写" if parsed.status == ValueStatus.empty else f"填的是「{parsed.raw.strip()}」"
             ctx.add(
                 "V-EMPTY",
                 f"「{row.form_row.label}」本期累计完成{how}，按未报送处理（不按 0 计）",
@@ -189,6 +240,38 @@ def rule_range(ctx: CheckContext) -> None:
             )
 
 
+def rule_absurd(ctx: CheckContext) -> None:
+    """A figure no unit can have reached is an error, not a warning: it is excluded, never stored
+    as next period's 上期累计 (so the correct figure later does not look like a decrease)."""
+    for j in ctx.judged.values():
+        if j.number is None or j.excluded:
+            continue
+        fr = j.row.form_row
+        target = fr.target if isinstance(fr.target, float) and fr.target > 0 else None
+        why = ""
+        if not math.isfinite(j.number) or abs(j.number) > ABSURD_NUMBER:
+            why = f"数值 {fmt(j.number)} 大得不合常理"
+        elif (
+            target is not None
+            and fr.kind in (Kind.count, Kind.investment, Kind.standard)
+            and j.number > ABSURD_TIMES * target
+        ):
+            why = (
+                f"累计 {fmt(j.number)}{fr.indicator.unit} 是年度目标 {fmt(target)}{fr.indicator.unit} 的 "
+                f"{num(round(j.number / target, 1))} 倍，不合常理（可能多填了位数，或单位不对，如把米当成公里）"
+            )
+        if why:
+            j.excluded = True
+            ctx.on_value(
+                "V-ABSURD",
+                j,
+                f"「{fr.label}」{why}，本期该项按数据有误处理",
+                hint=f"请单位核实后按计量单位「{fr.indicator.unit}」重新填写"
+                if fr.indicator.unit
+                else "请单位核实后改正",
+            )
+
+
 def rule_percent_format(ctx: CheckContext) -> None:
     """A rate typed as 95% into a number cell is stored by Excel as 0.95: flag, never rescale."""
     for j in ctx.judged.values():
@@ -198,7 +281,7 @@ def rule_percent_format(ctx: CheckContext) -> None:
             continue
         reference = target if isinstance(target, float) else ind.baseline
         if 0 < j.number <= 1 and reference is not None and reference > 1:
-            j.flagged = True
+            j.flagged = j.suspect = True
             ctx.on_value(
                 "V-PERCENT-FORMAT",
                 j,
@@ -213,7 +296,10 @@ def _stage_index(ind, value) -> int | None:
 
 
 def _explained(ctx: CheckContext, key: str) -> bool:
-    return any(ctx.texts.get((key, f), ("", ""))[0] for f in ("problems", "progress"))
+    """Only text that addresses the change explains a decrease: wording that says what was
+    corrected (更正、核减、重复统计…) in 存在问题 or 进展情况. Any other note does not."""
+    texts = [ctx.texts.get((key, f), ("", ""))[0] for f in ("problems", "progress")]
+    return any(word in text for text in texts for word in DECREASE_WORDS)
 
 
 def rule_decrease(ctx: CheckContext) -> None:
@@ -240,15 +326,15 @@ def rule_decrease(ctx: CheckContext) -> None:
             ctx.on_value(
                 "V-DECREASE-EXPLAINED",
                 j,
-                f"「{j.row.form_row.label}」{what}，单位已在文字栏说明，请核实",
+                f"「{j.row.form_row.label}」{what}，单位已在文字栏说明了更正原因，请核实",
             )
         else:
             j.excluded = True
             ctx.on_value(
                 "V-DECREASE",
                 j,
-                f"「{j.row.form_row.label}」{what}，累计数不应减少，且未说明原因",
-                hint="请单位核实：如上期数有误，请在「存在问题」中说明后重新报送",
+                f"「{j.row.form_row.label}」{what}，累计数不应减少，且未说明是哪一期、哪个数作了更正",
+                hint="请单位核实：如上期数有误，请在「存在问题」中写明「上期数据有误，已更正为…」后重新报送",
             )
 
 
@@ -310,16 +396,17 @@ def rule_outlier(ctx: CheckContext) -> None:
             span = max(share_now - share_prev, 1 / 36)
             pace = max(prev_value / share_prev if share_prev > 0 else 0.0, target or 0.0)
             expected = pace * span
-            if expected > 0 and delta > factor * expected and (target is None or delta > 0.1 * target):
-                j.flagged = True
+            floor = max(OUTLIER_MIN_DELTA, OUTLIER_MIN_SHARE * target) if target else OUTLIER_MIN_DELTA
+            if expected > 0 and delta > factor * expected and delta > floor:
+                j.flagged = j.suspect = True
                 ctx.on_value(
                     "V-OUTLIER",
                     j,
                     f"「{j.row.form_row.label}」本期比上期（{prev_code}）增加 {fmt(delta)}，"
                     f"约为正常进度增量（约 {fmt(round(expected, 2))}）的 {delta / expected:.1f} 倍，请核实是否多填或单位不对",
                 )
-        elif target is not None and j.number > target * max(1.5, factor * share_now):
-            j.flagged = True
+        elif target is not None and j.number > target * max(1.5, factor * share_now) and j.number > OUTLIER_MIN_DELTA:
+            j.flagged = j.suspect = True
             ctx.on_value(
                 "V-OUTLIER",
                 j,
@@ -386,7 +473,13 @@ def rule_texts(ctx: CheckContext) -> None:
         for f in TEXT_FIELDS:
             cell = row.cells[f]
             raw = cell.raw
-            if cell.formula:
+            if f in row.merged_text:
+                continue  # inside a merged range: its text belongs to the range's first row
+            link = _hyperlink(cell.formula[0]) if cell.formula else None
+            if link is not None:
+                url, label = link
+                raw = f"{label}（{url}）" if label and label != url else url
+            elif cell.formula:
                 formula = "=" + cell.formula[0]
                 shown = raw_text(raw) if cell.formula[1] and raw not in (None, "") else ""
                 ctx.add(
@@ -412,6 +505,17 @@ def rule_texts(ctx: CheckContext) -> None:
                 ctx.texts[(row.form_row.key, f)] = (text, cell.ref)
 
 
+_HYPERLINK = re.compile(r'\s*HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)\s*', re.I)
+
+
+def _hyperlink(formula: str) -> tuple[str, str] | None:
+    """=HYPERLINK("url","text") as what a reader sees: its text and its address."""
+    m = _HYPERLINK.fullmatch(formula)
+    if not m:
+        return None
+    return m.group(1).replace('""', '"'), (m.group(2) or "").replace('""', '"')
+
+
 def rule_lag_reason(ctx: CheckContext) -> None:
     """A lagging indicator comes with an explanation in 存在问题."""
     lag = ctx.cfg.thresholds.lagging_pp
@@ -424,7 +528,8 @@ def rule_lag_reason(ctx: CheckContext) -> None:
             continue
         schedule = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
         completion = j.number / fr.target
-        if (schedule - completion) * 100 > lag and not ctx.texts.get((key, "problems")):
+        explained = ctx.texts.get((key, "problems")) or "problems" in j.row.merged_text
+        if (schedule - completion) * 100 > lag and not explained:
             ctx.add(
                 "V-LAG-NO-REASON",
                 f"「{j.row.form_row.label}」完成率 {completion:.1%}，落后序时进度（{schedule:.1%}）"
@@ -439,6 +544,7 @@ RULE_FUNCTIONS = [
     rule_texts,  # first: later rules look at whether a unit explained itself
     rule_parse,
     rule_range,
+    rule_absurd,
     rule_percent_format,
     rule_decrease,
     rule_level_fall,

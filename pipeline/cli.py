@@ -32,6 +32,16 @@ config_option = click.option(
 )
 
 
+outputs_option = click.option(
+    "--outputs",
+    "outputs_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="输出文件夹（台账、校验报告、催报名单）",
+)
+
+
 inputs_option = click.option(
     "--inputs",
     "inputs_dir",
@@ -121,35 +131,48 @@ def render_config_summary(cfg: Config) -> str:
 
 @cli.command("templates")
 @config_option
+@outputs_option
 @click.option("--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2")
 @click.option(
-    "--out", "out_dir", default=None, type=click.Path(path_type=Path), help="输出目录，默认 outputs/templates/<期别>/"
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="输出目录，默认 <输出文件夹>/templates/<期别>/",
 )
-def templates(config_path: Path, period: str, out_dir: Path | None) -> None:
+def templates(config_path: Path, outputs_dir: Path, period: str, out_dir: Path | None) -> None:
     """为每个填报单位生成本期填报表。"""
     from .forms import write_forms
 
     cfg = _load(config_path)
     p = _period_of(cfg, period)
-    out = out_dir or Path("outputs") / "templates" / p.code
-    paths = write_forms(cfg, p, out, previous=_previous_values(cfg, p))
+    out = out_dir or outputs_dir / "templates" / p.code
+    paths = write_forms(cfg, p, out, previous=previous_values(cfg, p, outputs_dir))
     click.echo(f"已为 {len(paths)} 个填报单位生成{p.label}填报表：{out}")
 
 
-def _previous_values(cfg: Config, period) -> dict:
-    """上期累计 for the forms, from the ledger when it exists."""
-    from .ledger import Ledger, ledger_path
+SUSPECT_MARK = "（待核实）"
 
-    path = ledger_path(Path("outputs"))
-    if not path.exists():
+
+def previous_values(cfg: Config, period, outputs: Path) -> dict:
+    """上期累计 for the forms: this office's ledger of this year only, ok values before the period.
+
+    A value kept on a doubt (suspect) is prefilled as text with 「（待核实）」, never as a plain figure.
+    """
+    from .ledger import Ledger
+    from .messages import num
+
+    ledger = Ledger.for_config(cfg, outputs, create=False)
+    if ledger is None:
         return {}
     out: dict = {}
-    with Ledger(path) as ledger:
+    with ledger:
         for unit in {u.code for u in cfg.units}:
-            for key, series in ledger.history(unit).items():
-                earlier = [v for v in series if v[0] < period.start]
-                if earlier:
-                    out.setdefault(unit, {})[key] = earlier[-1][2]
+            for key, v in ledger.latest_values(unit, period.start).items():
+                value = v.value_text if v.value_num is None else v.value_num
+                if v.suspect:
+                    value = f"{num(v.value_num) if v.value_num is not None else value}{SUSPECT_MARK}"
+                out.setdefault(unit, {})[key] = value
     return out
 
 
@@ -192,14 +215,7 @@ PLANT_WORDS = {
 @cli.command("ingest")
 @config_option
 @inputs_option
-@click.option(
-    "--outputs",
-    "outputs_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="输出文件夹（台账、校验报告、催报名单）",
-)
+@outputs_option
 @click.option("--period", metavar="期别", default=None, help="只处理该期别的报表，如 2023-05")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单和入账数值（供其他程序使用）")
 @click.option("--strict", is_flag=True, help="发现任何错误时以状态码 1 退出")
@@ -216,7 +232,7 @@ def ingest_cmd(
     if as_json:
         import json
 
-        click.echo(json.dumps(result_json(result, outputs_dir), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(result_json(result, outputs_dir, cfg), ensure_ascii=False, indent=1))
     else:
         click.echo(render_result(result, inputs_dir, outputs_dir))
     if strict and any(f.is_error for f in result.findings + result.run_notes):
@@ -242,31 +258,25 @@ def _cycle_command(name: str, kind: str, label: str):
     @cli.command(name, help=f"{label}：读取 inputs/ 中的报表，校验入账并生成{label}材料。")
     @config_option
     @inputs_option
+    @outputs_option
     @click.option(
         "--period",
         metavar="期别",
         default=None,
         help="期别，如 2023-05、2023-05-2、2023-Q2；默认处理文件夹中的全部期别",
     )
-    def command(config_path: Path, inputs_dir: Path, period: str | None) -> None:
+    def command(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None) -> None:
         from .jobs import run_cycle
 
         cfg = _load(config_path)
-        click.echo(run_cycle(cfg, kind, inputs_dir, period).render())
+        click.echo(run_cycle(cfg, kind, inputs_dir, period, outputs_dir).render())
 
     return command
 
 
 @cli.command("status")
 @config_option
-@click.option(
-    "--outputs",
-    "outputs_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="台账所在的输出文件夹",
-)
+@outputs_option
 @click.option(
     "--period", metavar="期别", default=None, help="期别，如 2023-05、2023-05-2、2023-Q2；默认为有报表的最近一个月"
 )
@@ -279,14 +289,17 @@ def status_cmd(config_path: Path, outputs_dir: Path, period: str | None, as_json
     from .status import render_status, status_json
 
     cfg = _load(config_path)
-    path = ledger_path(outputs_dir)
     p = _period_of(cfg, period) if period else None
-    if p is None and path.exists():
-        with Ledger(path) as ledger:
-            p = latest_period(ledger, "month", cfg.year)
-    if p is None or not path.exists():
+    ledger = Ledger.for_config(cfg, outputs_dir, create=False)
+    if ledger is not None:
+        with ledger:
+            p = p or latest_period(ledger, "month", cfg.year)
+    if p is None or ledger is None:
         where = p.label if p else f"{cfg.year}年"
-        click.echo(f"台账（{path}）中还没有{where}的报表。请先把报表放进 inputs/ 并运行 make ingest 或 make monthly。")
+        click.echo(
+            f"台账（{ledger_path(outputs_dir, cfg.year)}）中还没有{where}的报表。"
+            "请先把报表放进 inputs/ 并运行 make ingest 或 make monthly。"
+        )
         return
     report = progress_report(cfg, outputs_dir, p)
     if as_json:
@@ -300,6 +313,20 @@ def status_cmd(config_path: Path, outputs_dir: Path, period: str | None, as_json
 monthly = _cycle_command("monthly", "month", "月通报")
 dekad = _cycle_command("dekad", "dekad", "旬简报")
 quarterly = _cycle_command("quarterly", "quarter", "季总结")
+
+
+@cli.command("check")
+@config_option
+@click.argument("files", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check_cmd(config_path: Path, files: tuple[Path, ...]) -> None:
+    """自查填报表：按入账时同样的规则逐格检查，不读写台账、不动 inputs/。没有错误时状态码为 0。"""
+    from .selfcheck import check_files
+
+    cfg = _load(config_path)
+    text, errors = check_files(cfg, list(files))
+    click.echo(text)
+    if errors:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -11,31 +11,30 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import messages
 from .config import Config
 from .errors import UserError
 from .findings import Finding
 from .formspec import (
     COLUMNS,
-    DATE_CELL,
     EXP_TEXT_CELL,
     EXP_TITLE_CELL,
-    FILLER_CELL,
     FORM_TYPE,
     HEADER_ROW,
     INPUT_FIELDS,
-    PHONE_CELL,
-    REVIEWER_CELL,
     SHEET_EXPERIENCE,
     SHEET_FORM,
     SHEET_META,
     TEMPLATE_VERSION,
+    TEXT_FIELDS,
+    TITLE_FIELDS,
     TOTAL_LABEL,
     FormRow,
     col_index,
 )
 from .periods import Period, parse_period
 from .readers import RawSheet, RawWorkbook, col_letters, col_number
-from .values import raw_text
+from .values import parse_number, raw_text
 
 SUPPORTED_VERSIONS = {TEMPLATE_VERSION}
 
@@ -53,6 +52,7 @@ class Cell:
     raw: object
     ref: str  # "H7"
     formula: tuple[str, bool] | None = None  # (formula text, has cached value)
+    error: str | None = None  # an Excel error value shown in the cell (#DIV/0!, #REF!…)
 
 
 @dataclass
@@ -61,6 +61,7 @@ class MatchedRow:
     excel_row: int
     cells: dict[str, Cell]  # field → cell, for the input columns
     blocked: str = ""  # why its value cannot be trusted (merged inputs, duplicated row), already reported
+    merged_text: set[str] = field(default_factory=set)  # text fields inside a merged range (not its anchor)
 
 
 @dataclass
@@ -115,15 +116,7 @@ def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, 
             "这份填报表是按另一版本的分解方案生成的，已按指标编号逐行核对",
             hint="如分解方案已调整，请向该单位下发新表",
         )
-    ret.header = {
-        name: _cell(sheet, ref)
-        for name, ref in [
-            ("filler", FILLER_CELL),
-            ("phone", PHONE_CELL),
-            ("reviewer", REVIEWER_CELL),
-            ("date", DATE_CELL),
-        ]
-    }
+    ret.header = _title_block(sheet, header_row, finding)
     _match_rows(ret, sheet, header_row, columns, expected.get(unit_code, []), finding)
     exp = raw.sheet(SHEET_EXPERIENCE)
     if exp is not None:
@@ -135,7 +128,67 @@ def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, 
 def _cell(sheet: RawSheet, ref: str) -> Cell:
     m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
     row, col = int(m.group(2)), col_number(m.group(1))
-    return Cell(sheet.cell(row, col), ref, sheet.formulas.get(ref))
+    return Cell(sheet.cell(row, col), ref, sheet.formulas.get(ref), sheet.errors.get(ref))
+
+
+def _title_block(sheet: RawSheet, header_row: int, finding) -> dict[str, Cell]:
+    """填报人, 联系电话, 审核, 填报日期, found by their labels above the header row.
+
+    The value is what follows the label in its own cell (「填报日期：6月28日」) or the next filled
+    cell to its right that is not another label. A label away from its template place is
+    F-HEADER-EDITED; a label that is gone falls back to the template cell, unless that holds a label.
+    """
+    labels = {_fold(label): name for name, (label, _, _) in TITLE_FIELDS.items()}
+
+    def label_of(value) -> str | None:
+        text = _fold(value).rstrip(":：")
+        for folded, name in labels.items():
+            if text == folded or (text.startswith(folded) and _fold(value)[len(folded) : len(folded) + 1] in ":："):
+                return name
+        return None
+
+    found: dict[str, tuple[int, int]] = {}
+    for r in range(1, min(header_row, len(sheet.rows) + 1)):
+        for c, value in enumerate(sheet.rows[r - 1]):
+            name = label_of(value) if isinstance(value, str) else None
+            if name and name not in found:
+                found[name] = (r, c)
+    out: dict[str, Cell] = {}
+    for name, (label, label_ref, cell_ref) in TITLE_FIELDS.items():
+        if name not in found:
+            fallback = _cell(sheet, cell_ref)
+            if isinstance(fallback.raw, str) and label_of(fallback.raw):
+                fallback = Cell(None, cell_ref)
+            out[name] = fallback
+            continue
+        r, c = found[name]
+        where = f"{col_letters(c)}{r}"
+        if where != label_ref:
+            finding(
+                "F-HEADER-EDITED",
+                messages.TITLE_MOVED.format(label=label, expected=label_ref, actual=where),
+                hint="下次请勿在标题区插入或删除行列",
+                cell=where,
+            )
+        text = raw_text(sheet.cell(r, c))
+        after = re.split(r"[:：]", text, maxsplit=1)
+        inline = after[1].strip() if len(after) == 2 else ""
+        if inline:
+            out[name] = Cell(inline, where)
+            continue
+        value = Cell(None, f"{col_letters(c + 1)}{r}")
+        row = sheet.rows[r - 1]
+        for cc in range(c + 1, len(row)):
+            v = sheet.cell(r, cc)
+            if v is None:
+                continue
+            if isinstance(v, str) and label_of(v):
+                break
+            ref = f"{col_letters(cc)}{r}"
+            value = Cell(v, ref, sheet.formulas.get(ref), sheet.errors.get(ref))
+            break
+        out[name] = value
+    return out
 
 
 def _reject(code: str, message: str, file_label: str, hint: str = "", sheet: str = "", **kw) -> Rejected:
@@ -303,14 +356,56 @@ def _title_texts(sheet: RawSheet) -> list[str]:
     return [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
 
 
-def _unit_from_text(sheet: RawSheet, file_label: str, cfg: Config) -> tuple[str, str]:
+def _unit_in(texts: list[str], cfg: Config) -> str | None:
     names = sorted(((n, u.code) for u in cfg.units for n in [u.name, *u.aliases]), key=lambda x: -len(x[0]))
+    for text in texts:
+        folded = _fold(text)
+        for name, code in names:
+            if _fold(name) in folded:
+                return code
+    return None
+
+
+def _period_in(texts: list[str]) -> Period | None:
+    for text in texts:
+        for m in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+            try:
+                return parse_period(m.group(0))
+            except UserError:
+                continue
+    return None
+
+
+def guess_identity(
+    cfg: Config, file_label: str, raw: RawWorkbook | None = None, properties: dict[str, str] | None = None
+) -> tuple[str | None, Period | None]:
+    """Unit and period of a file that was refused, from whatever it still shows: hidden metadata
+    (or the document properties), the title block of any sheet, the file name. A period outside
+    the config's year is None."""
+    meta = _meta(raw) if raw is not None else {}
+    if not meta.get("unit_code") and properties and properties.get("form_type") == FORM_TYPE:
+        meta = properties
+    unit = meta.get("unit_code") if meta.get("unit_code") in {u.code for u in cfg.units} else None
+    period = None
+    if meta.get("period"):
+        try:
+            period = parse_period(meta["period"])
+        except UserError:
+            period = None
+    texts = [t for sheet in (raw.sheets.values() if raw is not None else []) for t in _title_texts(sheet)]
+    texts.append(file_label)
+    unit = unit or _unit_in(texts, cfg)
+    period = period or _period_in(texts)
+    if period is not None and period.year != cfg.year:
+        period = None
+    return unit, period
+
+
+def _unit_from_text(sheet: RawSheet, file_label: str, cfg: Config) -> tuple[str, str]:
     for source, texts in (("title", _title_texts(sheet)), ("filename", [file_label])):
-        for text in texts:
-            folded = _fold(text)
-            for name, code in names:
-                if _fold(name) in folded:
-                    return code, source
+        code = _unit_in(texts, cfg)
+        if code:
+            return code, source
     raise _reject(
         "F-UNKNOWN-UNIT",
         "无法识别填报单位：表头和文件名中都找不到分解方案里的单位名称",
@@ -325,12 +420,9 @@ _PERIOD_IN_TEXT = re.compile(
 
 
 def _period_from_text(sheet: RawSheet, file_label: str) -> Period:
-    for text in [*_title_texts(sheet), file_label]:
-        for m in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
-            try:
-                return parse_period(m.group(0))
-            except UserError:
-                continue
+    found = _period_in([*_title_texts(sheet), file_label])
+    if found is not None:
+        return found
     raise _reject(
         "F-UNKNOWN-PERIOD",
         "无法识别期别：表头和文件名中都找不到「2023年5月」这样的期别",
@@ -384,14 +476,10 @@ def _match_rows(
                     **_about(form_row),
                 )
         seen.setdefault(form_row.key, []).append(r)
-        cells = {
-            f: Cell(
-                sheet.cell(r, columns[f]),
-                f"{col_letters(columns[f])}{r}",
-                sheet.formulas.get(f"{col_letters(columns[f])}{r}"),
-            )
-            for f in INPUT_FIELDS
-        }
+        cells = {}
+        for f in INPUT_FIELDS:
+            ref = f"{col_letters(columns[f])}{r}"
+            cells[f] = Cell(sheet.cell(r, columns[f]), ref, sheet.formulas.get(ref), sheet.errors.get(ref))
         row = MatchedRow(form_row, r, cells)
         _check_locked(row, sheet, columns, finding)
         matched.setdefault(form_row.key, row)
@@ -429,9 +517,10 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
     shown_target = sheet.cell(row.excel_row, columns["target"])
     expected_target = fr.target_text()
     if shown_target is not None and _fold(shown_target) != _fold(expected_target):
-        try:
-            same = float(shown_target) == float(expected_target)
-        except (TypeError, ValueError):
+        if isinstance(fr.target, float):  # numbers compared as numbers: 1234567 = 1,234,567 = 1234567.0
+            shown = parse_number(shown_target)
+            same = shown.ok and abs(shown.value - fr.target) <= 1e-9 * max(1.0, abs(fr.target))
+        else:
             same = False
         if not same:
             finding(
@@ -453,6 +542,9 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
 
 
 def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dict[str, int], finding) -> None:
+    """A merge over input cells blocks only the fields inside it: over the value column, the
+    values of its rows (an error); over text columns only, the text stays with the merge's first
+    row and the numbers of every row are kept (a warning)."""
     by_row = {m.excel_row: m for m in matched.values()}
     inputs = {columns[f] for f in INPUT_FIELDS}
     for r1, c1, r2, c2 in sheet.merged:
@@ -462,6 +554,9 @@ def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dic
         if not rows or (r1 == r2 and c1 == c2):
             continue
         ref = f"{col_letters(c1)}{r1 + 1}:{col_letters(c2)}{r2 + 1}"
+        if not c1 <= columns["value"] <= c2:
+            _merged_text(rows, r1, c1, c2, columns, ref, finding)
+            continue
         for m in rows:
             m.blocked = f"合并单元格 {ref}"
         names = "、".join(m.form_row.label for m in rows)
@@ -473,3 +568,20 @@ def _merged_inputs(matched: dict[str, MatchedRow], sheet: RawSheet, columns: dic
             row_key=rows[0].form_row.key,
             indicator_id=rows[0].form_row.indicator.id,
         )
+
+
+def _merged_text(rows: list[MatchedRow], r1: int, c1: int, c2: int, columns: dict[str, int], ref: str, finding) -> None:
+    fields = [f for f in TEXT_FIELDS if c1 <= columns[f] <= c2]
+    for m in rows:
+        if m.excel_row != r1 + 1:
+            m.merged_text.update(fields)
+    names = "、".join(m.form_row.label for m in rows)
+    headers = "、".join(c.header for c in COLUMNS if c.field in fields)
+    finding(
+        "R-MERGED-TEXT",
+        f"文字栏「{headers}」合并了单元格 {ref}（涉及{names}），合并格中的文字按第一行保存；这些行的数值照常入账",
+        hint="请单位下次逐行填写文字，不要合并单元格",
+        cell=ref,
+        row_key=rows[0].form_row.key,
+        indicator_id=rows[0].form_row.indicator.id,
+    )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-ERROR = "错误"
-WARNING = "警告"
+from .model import Severity
+
+ERROR = Severity.error
+WARNING = Severity.warning
 
 # code → (severity, short title). Severity: an error excludes the value(s) it concerns, or the
 # whole file for F- codes; a warning keeps the value and flags it.
-RULES: dict[str, tuple[str, str]] = {
+RULES: dict[str, tuple[Severity, str]] = {
     "F-EMPTY": (ERROR, "空文件"),
     "F-TOO-BIG": (ERROR, "文件过大"),
     "F-NOT-EXCEL": (ERROR, "不是 Excel 工作簿"),
@@ -36,6 +38,8 @@ RULES: dict[str, tuple[str, str]] = {
     "F-DUPLICATE-FILE": (WARNING, "重复文件"),
     "F-RESUBMITTED": (WARNING, "同期重复报送"),
     "F-LATE": (WARNING, "逾期报送"),
+    "F-DATE-UNCLEAR": (WARNING, "填报日期无法识别"),
+    "F-REREAD": (WARNING, "按新方案重新读取"),
     "F-HEADER-EDITED": (WARNING, "表头被改动"),
     "R-ROW-MISSING": (ERROR, "缺少指标行"),
     "R-ROW-EXTRA": (WARNING, "多出的行"),
@@ -43,11 +47,14 @@ RULES: dict[str, tuple[str, str]] = {
     "R-ROW-MATCHED-BY-NAME": (WARNING, "按指标名称匹配"),
     "R-LOCKED-EDITED": (WARNING, "锁定内容被改动"),
     "R-MERGED": (ERROR, "合并了填写单元格"),
+    "R-MERGED-TEXT": (WARNING, "合并了文字栏"),
     "V-EMPTY": (WARNING, "未填报"),
     "V-NOT-NUMBER": (ERROR, "不是数字"),
     "V-NOT-STAGE": (ERROR, "不是可选阶段"),
     "V-FORMULA-NO-VALUE": (ERROR, "公式没有计算结果"),
     "V-RANGE": (ERROR, "超出合理范围"),
+    "V-EXCEL-ERROR": (ERROR, "单元格显示错误值"),
+    "V-ABSURD": (ERROR, "数值不合常理"),
     "V-NORMALISED": (WARNING, "已按规则识别"),
     "V-PERCENT-FORMAT": (WARNING, "疑似百分比格式"),
     "V-DECREASE": (ERROR, "累计数比上期减少"),
@@ -81,7 +88,7 @@ class Finding:
     period: str = ""
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity:
         return RULES[self.code][0]
 
     @property
@@ -101,4 +108,4 @@ class Finding:
         return text + (f" 处理建议：{self.hint}" if self.hint else "")
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "severity": self.severity, "title": self.title}
+        return {**asdict(self), "severity": str(self.severity), "title": self.title}

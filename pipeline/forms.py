@@ -182,10 +182,11 @@ def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline:
         f"A4:{last}4",
         "说明：黄色单元格为填写区，其余单元格已锁定。「本期累计完成」填本年1月1日至本期末的累计数，只填数字，"
         "不要带单位；未开展的填 0，暂无数据的留空并在「存在问题」中说明。节点类指标从下拉列表中选择所处阶段。"
-        "完成率由表格自动计算，仅供参考。滞后的指标请在「存在问题」中说明原因。",
+        "完成率由表格自动计算，仅供参考。滞后的指标请在「存在问题」中说明原因；累计数比上期少的，请写明更正原因。"
+        "报送前可用「minsheng check 本表文件名」自查（或请实事办代查），没有错误再报送。",
         fmt["note"],
     )
-    ws.set_row(3, 42)
+    ws.set_row(3, 54)
 
 
 def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:

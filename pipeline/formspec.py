@@ -30,6 +30,15 @@ DATE_CELL = "L3"
 HEADER_ROW = 5  # the column header row (1-based)
 FIRST_DATA_ROW = 6
 
+# The title block's labels, where the template puts each label and its input cell. The reader
+# finds them by label, so an inserted column or row does not make it read a label as a value.
+TITLE_FIELDS = {
+    "filler": ("填报人", "A3", FILLER_CELL),
+    "phone": ("联系电话", "D3", PHONE_CELL),
+    "reviewer": ("审核（分管领导）", "H3", REVIEWER_CELL),
+    "date": ("填报日期", "K3", DATE_CELL),
+}
+
 # Experience sheet input cells.
 EXP_TITLE_CELL = "B3"
 EXP_TEXT_CELL = "B4"

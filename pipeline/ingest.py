@@ -7,7 +7,9 @@ input is copied byte for byte into outputs/archive/ under its hash.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
 import hashlib
 import os
 import shutil
@@ -15,30 +17,85 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import messages
 from .checks import History, check_return
 from .config import Config
-from .extract import FormReturn, Rejected, extract
+from .extract import FormReturn, Rejected, extract, guess_identity
 from .findings import Finding
 from .formspec import reporting_units, rows_by_unit
-from .ledger import Ledger, StoredValue, Submission, ledger_path
+from .ledger import Ledger, StoredValue, Submission, SubmissionStatus, ledger_path
+from .lock import outputs_lock
+from .model import ReturnStatus
 from .periods import Period, cn_date, parse_period, report_deadline
-from .readers import Discovered, FileProblem, discover, read_workbook
-from .reports import ChaseRow, UnitTally, write_chase_list, write_findings_report
-from .values import clean_text, raw_text
+from .readers import (
+    Discovered,
+    FileProblem,
+    RawWorkbook,
+    Reader,
+    discover,
+    peek_properties,
+    read_files,
+    read_workbook,
+)
+from .reports import ChaseRow, ReportLocked, UnitTally, write_chase_list, write_findings_report
+from .values import clean_text, parse_filled_date, raw_text
 
-IGNORED_HINTS = {  # what staff should do with the usual non-spreadsheet attachments
-    **dict.fromkeys((".zip", ".rar", ".7z"), "这是压缩包：请先解压，把其中的表格放进报表文件夹"),
-    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf", ".txt"), "如是情况说明或典型经验材料，请人工阅读"),
-    **dict.fromkeys((".jpg", ".jpeg", ".png"), "这是图片：请单位报送 Excel 填报表，不要拍照或截图"),
-}
+IGNORED_HINTS = messages.IGNORED_HINTS
+# Rejections that depend on the config, not on the file: read again when the config changes.
+CONFIG_CODES = ("F-UNKNOWN-UNIT", "F-WRONG-CONFIG")
+# A 填报日期 further than this from its period is a typo, not a date: lateness uses the file time.
+DATE_BEFORE_DAYS = 31
+DATE_AFTER_DAYS = 200
+
+
+class FileStatus(enum.StrEnum):
+    """What this run did with a file (the `files[].status` of --json)."""
+
+    accepted = "accepted"
+    rejected = "rejected"
+    already = "already"
+    duplicate = "duplicate"
+    ignored = "ignored"
+    other_period = "other-period"
 
 
 @dataclass
 class FileOutcome:
     relative: str
-    status: str  # accepted, rejected, already, duplicate, ignored, other-period
+    status: FileStatus
     unit_code: str = ""
     period: str = ""
+
+
+@dataclass
+class PeriodState:
+    """A period after the run: what this run added and what is still open."""
+
+    period: str
+    label: str
+    added: dict[str, int]
+    new_errors: int
+    new_warnings: int
+    open_errors: int
+    error_units: int
+    open_warnings: int
+    missing: int
+    rejected: int
+    late: int
+
+    def render(self) -> str:
+        return messages.period_state_line(
+            self.label,
+            self.added,
+            self.new_errors,
+            self.new_warnings,
+            self.open_errors,
+            self.error_units,
+            self.open_warnings,
+            self.missing,
+            self.rejected,
+            self.late,
+        )
 
 
 @dataclass
@@ -48,6 +105,9 @@ class IngestResult:
     run_notes: list[Finding] = field(default_factory=list)  # findings about files not stored (ignored…)
     periods: list[str] = field(default_factory=list)  # periods this run touched, oldest first
     reports: list[Path] = field(default_factory=list)
+    states: list[PeriodState] = field(default_factory=list)
+    report_problems: list[str] = field(default_factory=list)  # reports that could not be written
+    ledger: Path | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -78,6 +138,7 @@ def ingest(
     outputs: Path,
     period: Period | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
+    reader: Reader = read_workbook,
 ) -> IngestResult:
     """Read every file under inputs/ into the ledger and return what happened to each."""
     result = IngestResult()
@@ -85,55 +146,81 @@ def ingest(
     files = discover(inputs) if inputs.is_dir() else []
     files.sort(key=lambda d: (d.path.stat().st_mtime, d.relative))
     touched: set[str] = set()
-    with Ledger(ledger_path(outputs)) as ledger:
-        batch_seen: dict[str, str] = {}
-        iterator = progress(files) if progress else files
-        for found in iterator:
-            outcome = _one_file(cfg, found, expected, ledger, outputs / "archive", period, batch_seen, result)
+    with outputs_lock(outputs), Ledger.for_config(cfg, outputs) as ledger:
+        result.ledger = ledger.path
+        plans = _plan(cfg, files, ledger, result)
+        to_read = [found.path for found, plan in plans if plan[0] == "read"]
+        raws = read_files(to_read, reader=reader)
+        iterator = progress(plans) if progress else plans
+        unplaced = False
+        for found, plan in iterator:
+            if plan[0] == "read":
+                outcome = _read_one(cfg, found, next(raws), expected, ledger, outputs / "archive", period, result, plan)
+            else:
+                outcome = plan[1]
             result.outcomes.append(outcome)
-            if outcome.period and outcome.status in ("accepted", "rejected", "already"):
-                touched.add(outcome.period)
+            if outcome.status in (FileStatus.accepted, FileStatus.rejected, FileStatus.already):
+                if outcome.period:
+                    touched.add(outcome.period)
+                elif outcome.status == FileStatus.rejected:
+                    unplaced = True
+        if unplaced:  # a file tied to no period is listed in every period's report
+            touched.update(ledger.periods())
         if period is not None:
             touched.add(period.code)
         result.periods = sorted(touched, key=lambda c: parse_period(c).end)
     return result
 
 
-def _one_file(
+def _plan(cfg: Config, files: list[Discovered], ledger: Ledger, result: IngestResult) -> list:
+    """What to do with each file before anything is read: (found, ("read", replaces) | ("done", outcome))."""
+    batch_seen: dict[str, str] = {}
+    reread = ledger.rejected_for_config(cfg.fingerprint(), CONFIG_CODES)
+    plans = []
+    for found in files:
+        rel = found.relative
+        if found.kind == "ignored":
+            result.run_notes.append(
+                Finding("F-IGNORED", messages.IGNORED, file=rel, hint=IGNORED_HINTS.get(found.path.suffix.lower(), ""))
+            )
+            plans.append((found, ("done", FileOutcome(rel, FileStatus.ignored))))
+            continue
+        digest = sha256_of(found.path)
+        if digest in batch_seen:
+            result.run_notes.append(
+                Finding("F-DUPLICATE-FILE", f"与本批中的「{batch_seen[digest]}」内容完全相同，只入账一次", file=rel)
+            )
+            plans.append((found, ("done", FileOutcome(rel, FileStatus.duplicate))))
+            continue
+        batch_seen[digest] = rel
+        known = ledger.known(digest)
+        if known is not None and digest in reread:
+            plans.append((found, ("read", digest, reread[digest])))
+            continue
+        if known is not None:
+            if known[1] != found.path.name:
+                result.run_notes.append(
+                    Finding("F-DUPLICATE-FILE", f"与此前已处理的「{known[1]}」内容完全相同，不重复入账", file=rel)
+                )
+            plans.append((found, ("done", FileOutcome(rel, FileStatus.already, known[3] or "", known[4] or ""))))
+            continue
+        plans.append((found, ("read", digest, None)))
+    return plans
+
+
+def _read_one(
     cfg: Config,
     found: Discovered,
+    raw: RawWorkbook | FileProblem,
     expected,
     ledger: Ledger,
     archive_dir: Path,
     period: Period | None,
-    batch_seen: dict[str, str],
     result: IngestResult,
+    plan: tuple,
 ) -> FileOutcome:
     rel = found.relative
-    if found.kind == "ignored":
-        result.run_notes.append(
-            Finding(
-                "F-IGNORED",
-                "非报表文件，已忽略（只读取 .xlsx / .xlsm / .xls 表格）",
-                file=rel,
-                hint=IGNORED_HINTS.get(found.path.suffix.lower(), ""),
-            )
-        )
-        return FileOutcome(rel, "ignored")
-    digest = sha256_of(found.path)
-    if digest in batch_seen:
-        result.run_notes.append(
-            Finding("F-DUPLICATE-FILE", f"与本批中的「{batch_seen[digest]}」内容完全相同，只入账一次", file=rel)
-        )
-        return FileOutcome(rel, "duplicate")
-    batch_seen[digest] = rel
-    known = ledger.known(digest)
-    if known is not None:
-        if known[1] != found.path.name:
-            result.run_notes.append(
-                Finding("F-DUPLICATE-FILE", f"与此前已处理的「{known[1]}」内容完全相同，不重复入账", file=rel)
-            )
-        return FileOutcome(rel, "already", known[3] or "", known[4] or "")
+    _, digest, replaces = plan
     stat = found.path.stat()
     sub = Submission(
         sha256=digest,
@@ -143,56 +230,91 @@ def _one_file(
         mtime=dt.datetime.fromtimestamp(stat.st_mtime).isoformat(timespec="seconds"),
         archive_path="",
     )
+    notes = [Finding("F-REREAD", messages.REREAD, file=rel)] if replaces is not None else []
+    if isinstance(raw, FileProblem):
+        f = Finding(raw.code, raw.message, hint=raw.hint, file=rel)
+        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, f], result, None, replaces)
     try:
-        raw = read_workbook(found.path)
         ret = extract(raw, rel, cfg, expected)
-    except FileProblem as problem:
-        f = Finding(problem.code, problem.message, hint=problem.hint, file=rel)
-        return _store_rejected(ledger, sub, found, archive_dir, [f], result)
     except Rejected as rej:
-        return _store_rejected(ledger, sub, found, archive_dir, rej.findings, result)
+        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, *rej.findings], result, raw, replaces)
     if period is not None and ret.period != period:
+        archive(found.path, digest, archive_dir)  # every file received is kept, whichever period
         result.run_notes.append(
             Finding(
                 "F-WRONG-PERIOD",
-                f"这是{ret.period.label}的报表，本次处理的是{period.label}，未入账",
-                hint="如是单位误发了上期的表，请催其报送本期报表",
+                messages.OTHER_PERIOD.format(label=ret.period.label, wanted=period.label),
+                hint=messages.OTHER_PERIOD_HINT,
                 file=rel,
                 unit_code=ret.unit_code,
                 unit_name=ret.unit_name,
                 period=period.code,
             )
         )
-        return FileOutcome(rel, "other-period", ret.unit_code, ret.period.code)
-    return _store_accepted(cfg, ledger, sub, found, archive_dir, ret, result)
+        return FileOutcome(rel, FileStatus.other_period, ret.unit_code, ret.period.code)
+    ret.findings[:0] = [
+        dataclasses.replace(n, unit_code=ret.unit_code, unit_name=ret.unit_name, period=ret.period.code) for n in notes
+    ]
+    return _store_accepted(cfg, ledger, sub, found, archive_dir, ret, result, replaces)
 
 
-def _store_rejected(ledger, sub, found, archive_dir, findings, result) -> FileOutcome:
+def _store_rejected(cfg, ledger, sub, found, archive_dir, findings, result, raw, replaces) -> FileOutcome:
+    """A refused file goes on the record with whatever unit and period it still shows."""
     sub.archive_path = archive(found.path, sub.sha256, archive_dir)
     unit = next((f.unit_code for f in findings if f.unit_code), None)
-    sub.unit_code, sub.status = unit, "rejected"
-    sub.period = next((f.period for f in findings if f.period), None)
-    if sub.period:
-        sub.period_end = parse_period(sub.period).end.isoformat()
-    ledger.record(sub, findings=findings)
+    period = next((f.period for f in findings if f.period), None)
+    if unit is None or period is None:
+        properties = peek_properties(found.path) if raw is None else None
+        guessed_unit, guessed_period = guess_identity(cfg, sub.original_path, raw, properties)
+        unit = unit or guessed_unit
+        period = period or (guessed_period.code if guessed_period else None)
+    if period and parse_period(period).year != cfg.year:
+        period = None
+    name = cfg.unit(unit).name if unit else ""
+    findings = [
+        dataclasses.replace(f, unit_code=f.unit_code or unit or "", unit_name=f.unit_name or name, period=period or "")
+        for f in findings
+    ]
+    sub.unit_code, sub.status, sub.period = unit, SubmissionStatus.rejected, period
+    sub.config_fingerprint = cfg.fingerprint()  # the plan it was judged by: a new plan reads it again
+    if period:
+        sub.period_end = parse_period(period).end.isoformat()
+    ledger.record(sub, findings=findings, replaces=replaces)
     result.findings.extend(findings)
-    return FileOutcome(sub.original_path, "rejected", unit or "", sub.period or "")
+    return FileOutcome(sub.original_path, FileStatus.rejected, unit or "", period or "")
 
 
-def _received(ret: FormReturn, mtime: str) -> tuple[dt.date, str]:
-    """When the return was made: its 填报日期 when filled in, else the file's time."""
-    raw = ret.header.get("date").raw if ret.header.get("date") else None
-    if isinstance(raw, dt.datetime):
-        return raw.date(), "填报日期"
-    if isinstance(raw, dt.date):
-        return raw, "填报日期"
-    if isinstance(raw, str) and raw.strip():
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-            try:
-                return dt.datetime.strptime(raw.strip(), fmt).date(), "填报日期"
-            except ValueError:
-                continue
-    return dt.datetime.fromisoformat(mtime).date(), "文件时间"
+def received_at(ret: FormReturn, mtime: str, cfg: Config) -> tuple[dt.date, str, Finding | None]:
+    """When the return was made: its 填报日期 as typed, else (unreadable, implausible) the file time."""
+    cell = ret.header.get("date")
+    raw = cell.raw if cell else None
+    file_time = dt.datetime.fromisoformat(mtime).date()
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return file_time, "文件时间", None
+    deadline = report_deadline(ret.period, getattr(cfg.deadlines, ret.period.kind))
+    date = parse_filled_date(raw, deadline)
+    shown = raw_text(raw).strip()
+    base = dict(
+        file=ret.file,
+        sheet=ret.sheet,
+        cell=cell.ref,
+        unit_code=ret.unit_code,
+        unit_name=ret.unit_name,
+        period=ret.period.code,
+        raw=shown,
+        hint=messages.DATE_HINT,
+    )
+    if date is None:
+        text = messages.DATE_UNREADABLE.format(raw=shown, received=cn_date(file_time))
+        return file_time, "收到文件的时间", Finding("F-DATE-UNCLEAR", text, **base)
+    earliest = ret.period.start - dt.timedelta(days=DATE_BEFORE_DAYS)
+    latest = ret.period.end + dt.timedelta(days=DATE_AFTER_DAYS)
+    if not earliest <= date <= latest:
+        text = messages.DATE_IMPLAUSIBLE.format(
+            raw=shown, date=cn_date(date), label=ret.period.label, received=cn_date(file_time)
+        )
+        return file_time, "收到文件的时间", Finding("F-DATE-UNCLEAR", text, **base)
+    return date, "填报日期", None
 
 
 def _store_accepted(
@@ -203,19 +325,27 @@ def _store_accepted(
     archive_dir: Path,
     ret: FormReturn,
     result: IngestResult,
+    replaces: int | None = None,
 ) -> FileOutcome:
-    ctx = check_return(cfg, ret, History(ledger.history(ret.unit_code)))
+    ctx = check_return(cfg, ret, History(ledger.history(ret.unit_code, cfg.year)))
     findings = ret.findings + ctx.findings
     deadline = report_deadline(ret.period, getattr(cfg.deadlines, ret.period.kind))
-    received, source = _received(ret, sub.mtime)
+    received, source, unclear = received_at(ret, sub.mtime, cfg)
+    if unclear is not None:
+        findings.append(unclear)
     late = deadline is not None and received > deadline
     base = dict(file=sub.original_path, unit_code=ret.unit_code, unit_name=ret.unit_name, period=ret.period.code)
     if late:
         findings.append(
             Finding(
                 "F-LATE",
-                f"{ret.period.label}报表应于 {cn_date(deadline)} 前报送，"
-                f"实际为 {cn_date(received)}（按{source}），逾期 {(received - deadline).days} 天",
+                messages.LATE.format(
+                    label=ret.period.label,
+                    deadline=cn_date(deadline),
+                    received=cn_date(received),
+                    source=source,
+                    days=(received - deadline).days,
+                ),
                 **base,
             )
         )
@@ -231,7 +361,7 @@ def _store_accepted(
         )
     header = {k: raw_text(c.raw).strip() or None for k, c in ret.header.items()}
     sub.archive_path = archive(found.path, sub.sha256, archive_dir)
-    sub.status, sub.unit_code, sub.period = "accepted", ret.unit_code, ret.period.code
+    sub.status, sub.unit_code, sub.period = SubmissionStatus.accepted, ret.unit_code, ret.period.code
     sub.period_end, sub.identified_by = ret.period.end.isoformat(), ret.identified_by
     sub.config_fingerprint = ret.config_fingerprint
     sub.received_date, sub.received_source, sub.late = received.isoformat(), source, late
@@ -258,37 +388,80 @@ def _store_accepted(
                 text,
                 j.status,
                 j.flagged,
+                j.suspect,
             )
         )
     narratives = [(key, f, text, cell) for (key, f), (text, cell) in ctx.texts.items()]
     ledger.record(
-        sub, values, findings, narratives, (clean_text(ret.experience_title)[0], clean_text(ret.experience_text)[0])
+        sub,
+        values,
+        findings,
+        narratives,
+        (clean_text(ret.experience_title)[0], clean_text(ret.experience_text)[0]),
+        replaces=replaces,
     )
     result.findings.extend(findings)
-    return FileOutcome(sub.original_path, "accepted", ret.unit_code, ret.period.code)
+    return FileOutcome(sub.original_path, FileStatus.accepted, ret.unit_code, ret.period.code)
 
 
 def write_reports(cfg: Config, outputs: Path, result: IngestResult) -> list[Path]:
-    """校验报告.xlsx and 催报名单.xlsx for every period the run touched, from the ledger."""
+    """校验报告.xlsx and 催报名单.xlsx for every period the run touched, from the ledger.
+
+    A report that cannot be replaced (open in Excel/WPS) is named in `report_problems`; the
+    others are still written.
+    """
     paths = []
-    with Ledger(ledger_path(outputs)) as ledger:
+    with outputs_lock(outputs), Ledger.for_config(cfg, outputs) as ledger:
+        unplaced_subs = ledger.unplaced()
+        unplaced = [f for s in unplaced_subs for f in ledger.findings_of(s["id"])]
         for code in result.periods:
             period = parse_period(code)
             findings = ledger.findings_for(code) + [n for n in result.run_notes if n.period in ("", code)]
             subs = ledger.submissions(code)
-            current = [s for s in subs if s["status"] != "superseded"]
+            current = [s for s in subs if s["status"] != SubmissionStatus.superseded]
             errors = sum(1 for f in findings if f.is_error)
-            summary = (
-                f"本期收到报表 {len(current)} 份（入账 {sum(s['status'] == 'accepted' for s in current)} 份，"
-                f"拒收 {sum(s['status'] == 'rejected' for s in current)} 份）；发现问题 {len(findings)} 条，"
-                f"其中错误 {errors} 条、警告 {len(findings) - errors} 条"
+            summary = messages.report_summary(
+                len(current),
+                sum(s["status"] == SubmissionStatus.accepted for s in current),
+                sum(s["status"] == SubmissionStatus.rejected for s in current),
+                len(unplaced_subs),
+                errors,
+                len(findings) - errors,
             )
             out = outputs / code
-            tally = unit_tally(cfg, current, findings)
-            paths.append(write_findings_report(out / "校验报告.xlsx", cfg, period, findings, summary, tally))
-            paths.append(write_chase_list(out / "催报名单.xlsx", cfg, period, chase_rows(cfg, period, current)))
+            tally = unit_tally(cfg, current, findings, unplaced_subs)
+            chase = chase_rows(cfg, period, current, findings, unplaced_subs, unplaced)
+            jobs = [
+                (write_findings_report, (out / "校验报告.xlsx", cfg, period, findings, summary, tally, unplaced)),
+                (write_chase_list, (out / "催报名单.xlsx", cfg, period, chase)),
+            ]
+            for write, args in jobs:
+                try:
+                    paths.append(write(*args))
+                except ReportLocked as locked:
+                    result.report_problems.append(messages.REPORT_LOCKED.format(path=locked.path))
+            result.states.append(_state(code, period, result, findings, chase))
     result.reports = paths
     return paths
+
+
+def _state(code: str, period: Period, result: IngestResult, findings: list[Finding], chase: list) -> PeriodState:
+    mine = [o for o in result.outcomes if o.period == code]
+    new = [f for f in result.findings if f.period == code]
+    errors = [f for f in findings if f.is_error]
+    return PeriodState(
+        code,
+        period.label,
+        {s: sum(1 for o in mine if o.status == s) for s in (FileStatus.accepted, FileStatus.rejected)},
+        sum(1 for f in new if f.is_error),
+        sum(1 for f in new if not f.is_error),
+        len(errors),
+        len({f.unit_code or f.file for f in errors}),
+        len(findings) - len(errors),
+        sum(1 for r in chase if r.status == ReturnStatus.missing),
+        sum(1 for r in chase if r.status == ReturnStatus.rejected),
+        sum(1 for r in chase if r.status == ReturnStatus.late),
+    )
 
 
 def _contact(cfg: Config, code: str) -> tuple[str, str]:
@@ -296,11 +469,11 @@ def _contact(cfg: Config, code: str) -> tuple[str, str]:
     return ((contact.person or "") if contact else "", (contact.phone or "") if contact else "")
 
 
-def unit_tally(cfg: Config, current, findings: list[Finding]) -> list[UnitTally]:
+def unit_tally(cfg: Config, current, findings: list[Finding], unplaced=()) -> list[UnitTally]:
     """Every reporting unit with its return's status and how many errors and warnings it has."""
     by_unit: dict = {}
-    for s in current:  # an accepted return counts over a rejected one
-        if s["unit_code"] and (s["unit_code"] not in by_unit or s["status"] == "accepted"):
+    for s in [*unplaced, *current]:  # an accepted return counts over a rejected one
+        if s["unit_code"] and (s["unit_code"] not in by_unit or s["status"] == SubmissionStatus.accepted):
             by_unit[s["unit_code"]] = s
     out = []
     for code in reporting_units(cfg):
@@ -308,11 +481,11 @@ def unit_tally(cfg: Config, current, findings: list[Finding]) -> list[UnitTally]
         mine = [f for f in findings if f.unit_code == code]
         errors = sum(1 for f in mine if f.is_error)
         if sub is None:
-            status = "未报送"
-        elif sub["status"] == "rejected":
-            status = "被拒收"
+            status = ReturnStatus.missing
+        elif sub["status"] == SubmissionStatus.rejected:
+            status = ReturnStatus.rejected
         else:
-            status = "已入账（逾期）" if sub["late"] else "已入账"
+            status = ReturnStatus.late if sub["late"] else ReturnStatus.on_time
         out.append(
             UnitTally(
                 cfg.unit(code).name,
@@ -326,31 +499,33 @@ def unit_tally(cfg: Config, current, findings: list[Finding]) -> list[UnitTally]
     return out
 
 
-def chase_rows(cfg: Config, period: Period, current) -> list:
+def _reason(findings: list[Finding], path: str) -> tuple[str, str]:
+    """Why a file was refused and what to do, from its first error."""
+    first = next((f for f in findings if f.file == path and f.is_error), None)
+    if first is None:
+        return "详见校验报告", messages.CHASE_RESEND
+    return first.message.rstrip("。"), first.hint or messages.CHASE_RESEND
+
+
+def chase_rows(cfg: Config, period: Period, current, findings=(), unplaced=(), unplaced_findings=()) -> list:
     deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
-    accepted = {s["unit_code"]: s for s in current if s["status"] == "accepted"}
-    rejected = {s["unit_code"]: s for s in current if s["status"] == "rejected" and s["unit_code"]}
+    accepted = {s["unit_code"]: s for s in current if s["status"] == SubmissionStatus.accepted}
+    rejected = {s["unit_code"]: s for s in current if s["status"] == SubmissionStatus.rejected and s["unit_code"]}
+    floating = {s["unit_code"]: s for s in unplaced if s["unit_code"]}
     rows = []
     for code in reporting_units(cfg):
         unit = cfg.unit(code)
         person, phone = _contact(cfg, code)
         sub = accepted.get(code)
-        if sub is None and code in rejected:
-            rows.append(
-                ChaseRow(
-                    code,
-                    unit.name,
-                    "被拒收",
-                    person,
-                    phone,
-                    deadline,
-                    "",
-                    f"报来的「{rejected[code]['original_name']}」无法入账，详见校验报告，请重新报送",
-                )
-            )
+        if sub is None and (code in rejected or code in floating):
+            bad = rejected.get(code) or floating[code]
+            reason, hint = _reason([*findings, *unplaced_findings], bad["original_path"])
+            template = messages.CHASE_REJECTED if code in rejected else messages.CHASE_REJECTED_UNPLACED
+            note = template.format(name=bad["original_name"], reason=reason, hint=hint)
+            rows.append(ChaseRow(code, unit.name, ReturnStatus.rejected, person, phone, deadline, "", note))
         elif sub is None:
             rows.append(
-                ChaseRow(code, unit.name, "未报送", person, phone, deadline, "", "截至本次处理，未收到本期报表")
+                ChaseRow(code, unit.name, ReturnStatus.missing, person, phone, deadline, "", messages.CHASE_MISSING)
             )
         elif sub["late"]:
             days = (dt.date.fromisoformat(sub["received_date"]) - deadline).days
@@ -358,15 +533,15 @@ def chase_rows(cfg: Config, period: Period, current) -> list:
                 ChaseRow(
                     code,
                     unit.name,
-                    "逾期报送",
+                    ReturnStatus.late,
                     person,
                     phone,
                     deadline,
                     sub["received_date"],
-                    f"逾期 {days} 天（按{sub['received_source']}）",
+                    messages.CHASE_LATE.format(days=days, source=sub["received_source"]),
                 )
             )
-    urgency = {"未报送": 0, "被拒收": 1, "逾期报送": 2}  # who to phone first
+    urgency = {ReturnStatus.missing: 0, ReturnStatus.rejected: 1, ReturnStatus.late: 2}  # who to phone first
     return sorted(rows, key=lambda r: urgency[r.status])
 
 
@@ -376,21 +551,16 @@ def run_ingest(
     outputs: Path,
     period: Period | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
+    reader: Reader = read_workbook,
 ) -> IngestResult:
-    """The whole ingest stage: ledger, then the two workbooks for each period touched."""
-    result = ingest(cfg, inputs, outputs, period, progress=progress)
-    write_reports(cfg, outputs, result)
+    """The whole ingest stage: ledger, then the two workbooks for each period touched, under one lock."""
+    with outputs_lock(outputs):
+        result = ingest(cfg, inputs, outputs, period, progress=progress, reader=reader)
+        write_reports(cfg, outputs, result)
     return result
 
 
-STATUS_WORDS = [
-    ("accepted", "入账"),
-    ("rejected", "拒收"),
-    ("already", "此前已处理"),
-    ("duplicate", "重复文件"),
-    ("ignored", "非报表文件"),
-    ("other-period", "其他期别"),
-]
+STATUS_WORDS = list(messages.FILE_WORDS.items())
 
 
 def render_result(result: IngestResult, inputs: Path, outputs: Path, max_errors: int = 30) -> str:
@@ -400,23 +570,32 @@ def render_result(result: IngestResult, inputs: Path, outputs: Path, max_errors:
         lines.append("  目录中没有报表。请把各单位报回的表格放进该文件夹后再运行。")
     notes = result.findings + result.run_notes
     errors = [f for f in notes if f.is_error]
-    lines.append(f"本次发现问题 {len(notes)} 条：错误 {len(errors)} 条，警告 {len(notes) - len(errors)} 条")
+    lines.append(f"本次新发现问题 {len(notes)} 条：错误 {len(errors)} 条，警告 {len(notes) - len(errors)} 条")
     for f in errors[:max_errors]:
         lines.append("  " + f.render())
     if len(errors) > max_errors:
         lines.append(f"  ……另有 {len(errors) - max_errors} 条错误，见校验报告")
+    if result.states:
+        lines.append("各期现状（含此前各次收到的报表）：")
+        lines.extend("  " + state.render() for state in result.states)
     for path in result.reports:
         lines.append(f"已生成：{path}")
-    lines.append(f"台账：{ledger_path(outputs)}")
+    for problem in result.report_problems:
+        lines.append(f"[错误] {problem}")
+    lines.append(f"台账：{result.ledger or outputs}")
     return "\n".join(lines)
 
 
-def result_json(result: IngestResult, outputs: Path) -> dict:
+def result_json(result: IngestResult, outputs: Path, cfg: Config | None = None) -> dict:
     """The machine-readable form of a run; its shape is documented in docs/ingest.md."""
-    with Ledger(ledger_path(outputs)) as ledger:
-        values = {
-            code: [{"unit_code": unit, **v.__dict__} for unit, v in ledger.values_for(code)] for code in result.periods
-        }
+    path = result.ledger or (ledger_path(outputs, cfg.year) if cfg else None)
+    values = {}
+    if path is not None:
+        with Ledger(path) as ledger:
+            values = {
+                code: [{"unit_code": unit, **v.__dict__} for unit, v in ledger.values_for(code)]
+                for code in result.periods
+            }
     return {
         "files": [o.__dict__ for o in result.outcomes],
         "summary": {s: result.count(s) for s, _ in STATUS_WORDS},

@@ -15,7 +15,7 @@ from .analytics.report import ProgressReport
 from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
-from .ledger import Ledger, ledger_path
+from .ledger import Ledger
 from .periods import Period, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
@@ -74,7 +74,7 @@ def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
 
 def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressReport:
     """The report for a period, with the previous period of the same kind for 本期新增 and changes."""
-    with Ledger(ledger_path(outputs)) as ledger:
+    with Ledger.for_config(cfg, outputs) as ledger:
         snap = read_snapshot(ledger, cfg, period)
         prev = previous_period(period)
         before = read_snapshot(ledger, cfg, prev) if prev is not None else None
@@ -101,7 +101,7 @@ def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs:
         job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
     result = run_ingest(cfg, inputs, outputs, None)
     job.lines.append(render_result(result, inputs, outputs))
-    with Ledger(ledger_path(outputs)) as ledger:
+    with Ledger.for_config(cfg, outputs) as ledger:
         target = wanted or latest_period(ledger, kind, cfg.year)
     if target is None:
         job.lines.append(f"台账中还没有任何{KIND_WORDS[kind]}的报表，暂不能生成{name}。")

@@ -1,25 +1,42 @@
 """Finding, sniffing and reading returned files into plain data, once.
 
 Nothing downstream touches a file again: `read_workbook` returns a `RawWorkbook` (sheet
-names, visibility, cell grids, and for zip-based files the formulas and merged ranges found
-in the sheet XML). Every way a file can be unusable becomes a `FileProblem` with a plain
-Chinese sentence, never a traceback.
+names, visibility, cell grids, and for zip-based files the formulas, error values and merged
+ranges found in the sheet XML). Every way a file can be unusable becomes a `FileProblem` with a
+plain Chinese sentence, never a traceback: a panic inside the Rust reader (a `BaseException`)
+included. `read_files` reads in worker processes, so a reader that aborts or runs out of memory
+costs only its own file, and memory is bounded per file where the OS allows it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import sys
 import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as pc
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".et", ".ods"}
+from . import messages
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".xltx", ".et", ".ods"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled form is ~30 KB; anything this big is not one
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # zip bomb guard: a filled form unzips to ~200 KB
 MAX_ZIP_ENTRIES = 2000
+# The area a form can have: a few hundred indicator rows at most, columns A–M plus the hidden
+# sheet's row table and stage lists. A sheet that reaches far beyond is refused before reading
+# (zip formats) and every grid is cut to this area after reading.
+MAX_FORM_ROWS = 5000
+MAX_FORM_COLS = 64
+WORKER_MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a reading worker (POSIX only)
+READ_TIMEOUT_S = 60
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -41,6 +58,7 @@ class RawSheet:
     visible: bool
     rows: list[list]  # cell values as calamine returns them, row 0 = Excel row 1
     formulas: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "H7" → (formula, has cached value)
+    errors: dict[str, str] = field(default_factory=dict)  # "H7" → "#DIV/0!": error values (calamine gives "")
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2 inclusive
 
     def cell(self, row: int, col: int):
@@ -57,7 +75,7 @@ class RawSheet:
 @dataclass
 class RawWorkbook:
     path: Path
-    fmt: str  # xlsx, xls, ods
+    fmt: str  # xlsx, xlsb, xls, ods
     sheets: dict[str, RawSheet]
 
     def sheet(self, name: str) -> RawSheet | None:
@@ -93,11 +111,7 @@ def sniff(data: bytes, suffix: str) -> str:
         return "zip"
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in data:
-            raise FileProblem(
-                "F-ENCRYPTED",
-                "文件已加密（设置了打开密码），程序无法读取",
-                "请单位在 Excel/WPS 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新发送",
-            )
+            raise FileProblem("F-ENCRYPTED", messages.ENCRYPTED, messages.ENCRYPTED_HINT)
         return "ole"
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<")):
@@ -112,9 +126,7 @@ def sniff(data: bytes, suffix: str) -> str:
             f"文件扩展名是「{suffix}」，但内容实际是纯文本（如 CSV），不是 Excel 工作簿",
             "请单位用下发的填报表填写，并保存为 Excel 工作簿（.xlsx）后重新发送",
         )
-    raise FileProblem(
-        "F-CORRUPT", "文件已损坏或不是 Excel 工作簿，无法打开", "请单位用 Excel/WPS 打开确认无误后重新发送"
-    )
+    raise FileProblem("F-CORRUPT", "文件已损坏或不是 Excel 工作簿，无法打开", messages.CORRUPT_HINT)
 
 
 def _looks_like_text(chunk: bytes) -> bool:
@@ -147,10 +159,9 @@ def check_zip(path: Path) -> dict[str, bytes]:
                 )
             names = {i.filename for i in infos}
             if "EncryptionInfo" in names or "EncryptedPackage" in names:
-                raise FileProblem(
-                    "F-ENCRYPTED", "文件已加密（设置了打开密码），程序无法读取", "请单位取消密码后重新发送"
-                )
-            if "[Content_Types].xml" not in names:
+                raise FileProblem("F-ENCRYPTED", messages.ENCRYPTED, messages.ENCRYPTED_HINT)
+            is_ods = "mimetype" in names and zf.read("mimetype").strip() == ODS_MIME
+            if "[Content_Types].xml" not in names and not is_ods:
                 raise FileProblem("F-NOT-EXCEL", "文件是压缩包，但不是 Excel 工作簿", "请单位发送 Excel 填报表")
             parts = {}
             for info in infos:
@@ -164,6 +175,10 @@ def check_zip(path: Path) -> dict[str, bytes]:
                         )
                     if _needed(info.filename):  # every XML part is scanned; only these are kept
                         parts[info.filename] = data
+            if is_ods:
+                parts["mimetype"] = ODS_MIME
+            if "xl/workbook.bin" in names:
+                parts["xl/workbook.bin"] = b""
             return parts
     except zipfile.BadZipFile:
         raise FileProblem(
@@ -186,12 +201,62 @@ def _has_dtd(data: bytes) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in data
 
 
+def _check_area(xml_by_sheet: dict[str, bytes]) -> None:
+    """Refuse a sheet whose cells reach far beyond any form, before the reader allocates its grid."""
+    for name, xml in xml_by_sheet.items():
+        rows = max((int(m) for m in _ROW_NUMBER.findall(xml)), default=0)
+        cols = max((col_number(m.decode()) + 1 for m in _CELL_COLUMN.findall(xml)), default=0)
+        if rows > MAX_FORM_ROWS or cols > MAX_FORM_COLS * 4:
+            raise FileProblem(
+                "F-TOO-BIG",
+                messages.AREA_TOO_LARGE.format(sheet=name, rows=rows, cols=cols, max_rows=MAX_FORM_ROWS),
+                messages.AREA_TOO_LARGE_HINT,
+            )
+
+
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Read every sheet once. Raises FileProblem for anything that is not a readable workbook.
 
     The format is taken from the content, not the name: a .xls that is really .xlsx (or the
-    reverse) reads as what it is.
+    reverse) reads as what it is. A panic of the reader becomes F-CORRUPT; its Rust message
+    never reaches the screen.
     """
+    try:
+        with _quiet_stderr():
+            return _read_workbook(path)
+    except FileProblem:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except MemoryError:
+        raise FileProblem("F-TOO-BIG", messages.TOO_MUCH_MEMORY, messages.AREA_TOO_LARGE_HINT) from None
+    except BaseException:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise FileProblem("F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT) from None
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send file descriptor 2 to nowhere while the Rust reader runs (a panic prints there)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real stderr (GUI, captured): nothing to hide
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _read_workbook(path: Path) -> RawWorkbook:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileProblem(
@@ -202,37 +267,39 @@ def read_workbook(path: Path) -> RawWorkbook:
     data = path.read_bytes()
     container = sniff(data, path.suffix.lower())
     parts = check_zip(path) if container == "zip" else {}
+    xml_by_sheet = _sheet_xml_by_name(parts) if parts else {}
+    _check_area(xml_by_sheet)
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise FileProblem(
-            "F-ENCRYPTED", "文件已加密（设置了打开密码），程序无法读取", "请单位取消密码后重新发送"
-        ) from None
+        raise FileProblem("F-ENCRYPTED", messages.ENCRYPTED, messages.ENCRYPTED_HINT) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise FileProblem(
-            "F-CORRUPT", f"文件已损坏，无法打开（{_short(exc)}）", "请单位用 Excel/WPS 打开确认无误后重新发送"
-        ) from None
+        raise FileProblem("F-CORRUPT", f"文件已损坏，无法打开（{_short(exc)}）", messages.CORRUPT_HINT) from None
     sheets: dict[str, RawSheet] = {}
-    xml_by_sheet = _sheet_xml_by_name(parts) if parts else {}
     try:
         for meta in wb.sheets_metadata:
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = [r[:MAX_FORM_COLS] for r in sheet.to_python(skip_empty_area=False, nrows=MAX_FORM_ROWS)]
             visible = meta.visible == pc.SheetVisibleEnum.Visible
             raw = RawSheet(meta.name, visible, rows)
             xml = xml_by_sheet.get(meta.name)
             if xml is not None:
-                raw.formulas, raw.merged = scan_sheet_xml(xml)
+                raw.formulas, raw.merged, raw.errors = scan_sheet_xml(xml)
             else:
                 raw.merged = _calamine_merges(sheet)
             sheets[meta.name] = raw
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise FileProblem(
-            "F-CORRUPT", f"文件内容损坏，无法读取（{_short(exc)}）", "请单位用 Excel/WPS 打开确认无误后重新发送"
-        ) from None
+        raise FileProblem("F-CORRUPT", f"文件内容损坏，无法读取（{_short(exc)}）", messages.CORRUPT_HINT) from None
     finally:
         wb.close()
-    fmt = "xlsx" if container == "zip" and "xl/workbook.xml" in parts else ("ods" if container == "zip" else "xls")
+    if container != "zip":
+        fmt = "xls"
+    elif "xl/workbook.xml" in parts:
+        fmt = "xlsx"
+    elif "xl/workbook.bin" in parts:
+        fmt = "xlsb"
+    else:
+        fmt = "ods"
     return RawWorkbook(path, fmt, sheets)
 
 
@@ -274,14 +341,24 @@ def _sheet_xml_by_name(parts: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
+_XML_REF = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|quot|apos|amp);")
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+
+
 def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+    """XML text as written: the five named entities and character references (&#28857; → 点)."""
+
+    def one(m: re.Match) -> str:
+        ref = m.group(1)
+        if ref[0] != "#":
+            return _NAMED[ref]
+        try:
+            code = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
+            return chr(code)
+        except (ValueError, OverflowError):
+            return m.group(0)
+
+    return _XML_REF.sub(one, text)
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -291,27 +368,41 @@ _V = re.compile(rb"<v>(.*?)</v>", re.S)
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def scan_sheet_xml(xml: bytes) -> tuple[dict[str, tuple[str, bool]], list[tuple[int, int, int, int]]]:
-    """Formula cells (with whether a cached value was saved) and merged ranges, from sheet XML."""
-    formulas = {}
-    if b"<f" in xml:
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+
+
+def scan_sheet_xml(
+    xml: bytes,
+) -> tuple[dict[str, tuple[str, bool]], list[tuple[int, int, int, int]], dict[str, str]]:
+    """Formula cells (with whether a cached value was saved), merged ranges and error values."""
+    formulas: dict[str, tuple[str, bool]] = {}
+    errors: dict[str, str] = {}
+    if b"<f" in xml or b't="e"' in xml:
         for m in _CELL.finditer(xml):
             body = m.group(2)
-            if not body or b"<f" not in body:
+            if not body:
+                continue
+            is_error = bool(_ERROR_TYPE.search(m.group(1)))
+            if b"<f" not in body and not is_error:
                 continue
             ref = _REF.search(m.group(1))
-            f = _F.search(body)
-            if not ref or not f:
+            if not ref:
                 continue
+            where = (ref.group(1) + ref.group(2)).decode()
             v = _V.search(body)
+            if is_error and v:
+                errors[where] = _unescape(v.group(1).decode("utf-8", "replace")).strip()
+            f = _F.search(body)
+            if not f:
+                continue
             cached = bool(v and v.group(1).strip())
             text = _unescape((f.group(1) or b"").decode("utf-8", "replace"))
-            formulas[(ref.group(1) + ref.group(2)).decode()] = (text, cached)
+            formulas[where] = (text, cached)
     merged = [
         (int(r1) - 1, col_number(c1.decode()), int(r2) - 1, col_number(c2.decode()))
         for c1, r1, c2, r2 in _MERGE.findall(xml)
     ]
-    return formulas, merged
+    return formulas, merged, errors
 
 
 def col_number(letters: str) -> int:
@@ -329,3 +420,195 @@ def col_letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+# -- reading in worker processes -------------------------------------------------------------
+
+Reader = Callable[[Path], RawWorkbook]
+Outcome = RawWorkbook | FileProblem
+
+
+def _worker_init() -> None:
+    """A reading worker: bounded address space (POSIX), no Rust backtraces on the screen."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY_BYTES, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # Windows, or a limit we may not set
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def _worker_read(reader: Reader, path: str) -> tuple:
+    """Runs in the worker: a picklable answer, never an exception the pool cannot carry."""
+    try:
+        return ("ok", reader(Path(path)))
+    except FileProblem as p:
+        return ("problem", p.code, p.message, p.hint)
+    except MemoryError:
+        return ("problem", "F-TOO-BIG", messages.TOO_MUCH_MEMORY, messages.AREA_TOO_LARGE_HINT)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a reader crash of any kind is this file's problem
+        return ("problem", "F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT)
+
+
+def _answer(result: tuple) -> Outcome:
+    if result[0] == "ok":
+        return result[1]
+    return FileProblem(*result[1:])
+
+
+def worker_count() -> int:
+    """Reading workers: MINSHENG_WORKERS (0 reads in this process), else up to 4 by CPU count."""
+    text = os.environ.get("MINSHENG_WORKERS", "")
+    if text.isdigit():
+        return int(text)
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+class _Pool:
+    """A spawn-context process pool, shared by the runs of one process and rebuilt after a crash."""
+
+    def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+        )
+
+    def kill(self) -> None:
+        processes = list(getattr(self.executor, "_processes", {}).values())
+        for proc in processes:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+_POOL: _Pool | None = None
+
+
+def _pool(workers: int) -> _Pool:
+    global _POOL
+    if _POOL is None or _POOL.workers != workers:
+        if _POOL is not None:
+            _POOL.kill()
+        _POOL = _Pool(workers)
+        import atexit
+
+        atexit.register(_shutdown_pool)
+    return _POOL
+
+
+def _shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.executor.shutdown(wait=False, cancel_futures=True)
+        _POOL = None
+
+
+def _discard_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.kill()
+        _POOL = None
+
+
+def read_files(paths: Iterable[Path], reader: Reader = read_workbook, workers: int | None = None) -> Iterator[Outcome]:
+    """Each path's RawWorkbook or FileProblem, in order, read ahead in worker processes.
+
+    A worker that dies (a reader abort, the memory limit) or hangs costs only the file it was
+    reading: that file is read once more alone to be sure, and is F-CORRUPT if it fails again.
+    """
+    workers = worker_count() if workers is None else workers
+    paths = list(paths)
+    if workers <= 0:
+        for path in paths:
+            try:
+                yield reader(path)
+            except FileProblem as p:
+                yield p
+        return
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    window = 2 * workers
+    queue: deque = deque()
+    todo = deque(paths)
+    pool = _pool(workers)
+
+    def top_up() -> None:
+        while todo and len(queue) < window:
+            try:
+                future = pool.executor.submit(_worker_read, reader, str(todo[0]))
+            except BrokenProcessPool:  # a worker died meanwhile: the queued futures will say so
+                return
+            queue.append((todo.popleft(), future))
+
+    top_up()
+    while queue or todo:
+        if not queue:  # the pool broke before anything else was queued
+            _discard_pool()
+            pool = _pool(workers)
+            top_up()
+            continue
+        path, future = queue.popleft()
+        try:
+            outcome = _answer(future.result(timeout=READ_TIMEOUT_S))
+        except (BrokenProcessPool, FutureTimeout) as exc:
+            timed_out = isinstance(exc, FutureTimeout)
+            _discard_pool()
+            outcome = _read_alone(reader, path, timed_out)
+            pool = _pool(workers)
+            pending = [p for p, _ in queue]
+            queue.clear()
+            todo.extendleft(reversed(pending))
+        yield outcome
+        top_up()
+
+
+def _read_alone(reader: Reader, path: Path, timed_out: bool) -> Outcome:
+    """A file that broke the pool, read again in a worker of its own."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    if timed_out:
+        return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
+    single = _Pool(1)
+    try:
+        return _answer(single.executor.submit(_worker_read, reader, str(path)).result(timeout=READ_TIMEOUT_S))
+    except FutureTimeout:
+        return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
+    except BrokenProcessPool:
+        return FileProblem("F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT)
+    finally:
+        single.kill()
+
+
+_PROPERTY = re.compile(rb'<property\b[^>]*?name="minsheng_([a-z_]+)"[^>]*>\s*<vt:\w+[^>]*>([^<]*)</vt:\w+>', re.S)
+
+
+def peek_properties(path: Path) -> dict[str, str]:
+    """The form's custom document properties (minsheng_unit_code…) of a file that could not be
+    read as a workbook, when its zip directory still opens: for telling whose file was refused."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1024 * 1024:
+                return {}
+            data = zf.read(info)
+    except Exception:  # noqa: BLE001 - best effort on a file already refused
+        return {}
+    if _has_dtd(data):
+        return {}
+    return {k.decode(): _unescape(v.decode("utf-8", "replace")) for k, v in _PROPERTY.findall(data)}

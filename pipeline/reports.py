@@ -1,17 +1,53 @@
-"""The two ingest workbooks staff print and phone from: 校验报告.xlsx and 催报名单.xlsx."""
+"""The two ingest workbooks staff print and phone from: 校验报告.xlsx and 催报名单.xlsx.
+
+Each is written to a temporary file beside its place and then moved there, so a report open in
+Excel/WPS (which locks it on Windows) raises `ReportLocked` and leaves the old copy whole.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from . import messages
 from .config import Config
 from .findings import ERROR, Finding
 from .forms import WORKBOOK_OPTIONS, display_width
+from .model import ReturnStatus
 from .periods import Period, due_text, report_deadline
+
+_replace = os.replace  # the last step of writing a report (tests stand in a locked file here)
+
+
+class ReportLocked(Exception):
+    """A report could not be written, usually because it is open in Excel or WPS."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+def _save(path: Path, build: Callable[[xlsxwriter.Workbook], None]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"~tmp-{path.name}")
+    try:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        try:
+            build(wb)
+        finally:
+            wb.close()
+        _replace(tmp, path)
+    except (PermissionError, FileCreateError):
+        tmp.unlink(missing_ok=True)
+        raise ReportLocked(path) from None
+    return path
+
 
 FINDING_COLUMNS = [
     ("序号", 6),
@@ -33,7 +69,7 @@ FINDING_COLUMNS = [
 class ChaseRow:
     unit_code: str
     unit_name: str
-    status: str  # 未报送, 逾期报送, 被拒收
+    status: ReturnStatus  # 未报送, 逾期报送, 被拒收
     person: str
     phone: str
     deadline: dt.date | None
@@ -58,6 +94,7 @@ def _sheet_setup(wb, ws, title: str, subtitle: str, columns: list[tuple[str, flo
             }
         ),
         "cell": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top", "text_wrap": True}),
+        "section": wb.add_format({"font_name": "黑体", "font_size": 11, "bold": True, "text_wrap": True}),
         "err": wb.add_format(
             {
                 "font_name": "宋体",
@@ -93,7 +130,7 @@ class UnitTally:
     """One line of the per-unit sheet: who sent what, and how many problems it has."""
 
     unit_name: str
-    status: str  # 已入账, 已入账（逾期）, 被拒收, 未报送
+    status: ReturnStatus
     file: str
     errors: int
     warnings: int
@@ -114,50 +151,76 @@ TALLY_COLUMNS = [
 
 
 def write_findings_report(
-    path: Path, cfg: Config, period: Period, findings: list[Finding], summary: str, tally: list[UnitTally] = ()
+    path: Path,
+    cfg: Config,
+    period: Period,
+    findings: list[Finding],
+    summary: str,
+    tally: list[UnitTally] = (),
+    unplaced: list[Finding] = (),
 ) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    order = sorted(findings, key=lambda f: (f.severity != ERROR, f.unit_name or "~", f.file, _cell_order(f.cell)))
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    try:
+    """The period's findings, errors first; then, under their own heading, files tied to no period."""
+    order = _ordered(findings)
+    title = f"{period.label}重点民生实事报表校验报告"
+
+    def build(wb) -> None:
         ws = wb.add_worksheet("校验问题")
-        title = f"{period.label}重点民生实事报表校验报告"
         f = _sheet_setup(wb, ws, title, summary, FINDING_COLUMNS, len(order))
+        row = 3
         for i, item in enumerate(order, start=1):
-            style = f["err"] if item.severity == ERROR else f["cell"]
-            values = [
-                str(i),
-                item.severity,
-                item.title,
-                item.unit_name or item.unit_code,
-                item.file,
-                item.sheet,
-                item.cell,
-                item.indicator_name,
-                item.raw[:500],
-                item.message,
-                item.hint,
-                item.code,
-            ]
-            for c, v in enumerate(values):
-                ws.write_string(2 + i, c, v, style if c < 2 else f["cell"])
-            ws.set_row(2 + i, _height(item.message, 50))
+            _finding_row(ws, f, row, i, item)
+            row += 1
         if not order:
-            ws.merge_range(3, 0, 3, len(FINDING_COLUMNS) - 1, "本期报表未发现问题。", f["cell"])
+            ws.merge_range(row, 0, row, len(FINDING_COLUMNS) - 1, messages.NO_FINDINGS, f["cell"])
+            row += 1
+        if unplaced:
+            row += 1
+            files = len({x.file for x in unplaced})
+            ws.merge_range(
+                row, 0, row, len(FINDING_COLUMNS) - 1, messages.UNPLACED_HEADING.format(n=files), f["section"]
+            )
+            row += 1
+            for i, item in enumerate(_ordered(unplaced), start=1):
+                _finding_row(ws, f, row, i, item)
+                row += 1
         if tally:
             _tally_sheet(wb, wb.add_worksheet("按单位汇总"), period, tally)
         wb.set_properties({"title": title, "author": cfg.office.name})
-    finally:
-        wb.close()
-    return path
+
+    return _save(path, build)
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity != ERROR, f.unit_name or "~", f.file, _cell_order(f.cell)))
+
+
+def _finding_row(ws, f: dict, r: int, i: int, item: Finding) -> None:
+    style = f["err"] if item.severity == ERROR else f["cell"]
+    values = [
+        str(i),
+        str(item.severity),
+        item.title,
+        item.unit_name or item.unit_code,
+        item.file,
+        item.sheet,
+        item.cell,
+        item.indicator_name,
+        item.raw[:500],
+        item.message,
+        item.hint,
+        item.code,
+    ]
+    for c, v in enumerate(values):
+        ws.write_string(r, c, v, style if c < 2 else f["cell"])
+    ws.set_row(r, _height(item.message, 50))
 
 
 def _tally_sheet(wb, ws, period: Period, tally: list[UnitTally]) -> None:
     """Units with errors first: the order in which staff pick up the phone."""
-    rows = sorted(tally, key=lambda t: (-t.errors, t.status != "未报送", -t.warnings))
+    rows = sorted(tally, key=lambda t: (-t.errors, t.status != ReturnStatus.missing, -t.warnings))
     f = _sheet_setup(wb, ws, f"{period.label}各单位报表校验情况", "错误多的单位排在前面", TALLY_COLUMNS, len(rows))
     for i, t in enumerate(rows, start=1):
-        values = [str(i), t.unit_name, t.status, t.file, str(t.errors), str(t.warnings), t.person, t.phone]
+        values = [str(i), t.unit_name, str(t.status), t.file, str(t.errors), str(t.warnings), t.person, t.phone]
         for c, v in enumerate(values):
             ws.write_string(2 + i, c, v, f["err"] if c == 4 and t.errors else f["cell"])
 
@@ -185,31 +248,33 @@ CHASE_COLUMNS = [
 
 
 def write_chase_list(path: Path, cfg: Config, period: Period, rows: list[ChaseRow]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    try:
+    deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
+    title = f"{period.label}重点民生实事报表催报名单"
+
+    def build(wb) -> None:
         ws = wb.add_worksheet("催报名单")
-        deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
-        title = f"{period.label}重点民生实事报表催报名单"
-        missing = sum(1 for r in rows if r.status == "未报送")
-        subtitle = f"报送截止：{due_text(deadline)}　未报送 {missing} 个单位，逾期或被拒收 {len(rows) - missing} 个"
+        missing = sum(1 for r in rows if r.status == ReturnStatus.missing)
+        rejected = sum(1 for r in rows if r.status == ReturnStatus.rejected)
+        late = sum(1 for r in rows if r.status == ReturnStatus.late)
+        subtitle = f"报送截止：{due_text(deadline)}　未报送 {missing} 个单位，被拒收 {rejected} 个，逾期 {late} 个"
         f = _sheet_setup(wb, ws, title, subtitle, CHASE_COLUMNS, len(rows))
         for i, r in enumerate(rows, start=1):
             values = [
                 str(i),
                 r.unit_name,
-                r.status,
+                str(r.status),
                 r.person,
                 r.phone,
                 f"{r.deadline:%Y-%m-%d}" if r.deadline else "不定期",
                 r.received,
                 r.note,
             ]
+            urgent = r.status in (ReturnStatus.missing, ReturnStatus.rejected)
             for c, v in enumerate(values):
-                ws.write_string(2 + i, c, v, f["err"] if c == 2 and r.status == "未报送" else f["cell"])
+                ws.write_string(2 + i, c, v, f["err"] if c == 2 and urgent else f["cell"])
+            ws.set_row(2 + i, _height(r.note, 50))
         if not rows:
             ws.merge_range(3, 0, 3, len(CHASE_COLUMNS) - 1, "各单位均已按时报送。", f["cell"])
         wb.set_properties({"title": title, "author": cfg.office.name})
-    finally:
-        wb.close()
-    return path
+
+    return _save(path, build)

@@ -18,7 +18,7 @@ from pipeline.config_load import parse_config
 from pipeline.errors import UserError
 from pipeline.forms import write_forms
 from pipeline.ingest import run_ingest
-from pipeline.ledger import Ledger, ledger_path
+from pipeline.ledger import Ledger
 from pipeline.periods import parse_period
 
 APRIL, MAY, JUNE = parse_period("2023-04"), parse_period("2023-05"), parse_period("2023-06")
@@ -91,7 +91,7 @@ def test_stock_falls_with_a_warning_not_an_error(tmp_path):
     cfg = config([{"id": "cb", "name": "参保人数", "unit": "万人", "kind": "count", "stock": True, "target": 106.6}])
     result = ingest(cfg, tmp_path, [(APRIL, {"cb": 105.9}, {}), (MAY, {"cb": 105.7}, {})])
     assert ("V-LEVEL-DOWN", "cb") in codes(result) and ("V-DECREASE", "cb") not in codes(result)
-    with Ledger(ledger_path(tmp_path / "out")) as ledger:
+    with Ledger.for_config(cfg, tmp_path / "out") as ledger:
         (may,) = [v for _, v in ledger.values_for("2023-05")]
     assert (may.value_num, may.status) == (105.7, "ok")
 
@@ -146,7 +146,7 @@ def test_milestone_past_its_deadline_is_flagged_and_kept(tmp_path):
     result = ingest(cfg, tmp_path, [(JUNE, {"xx": "开工建设"}, {})])
     (f,) = [f for f in result.findings if f.code == "V-OVERDUE"]
     assert f.severity == "错误" and "2023年5月31日" in f.message
-    with Ledger(ledger_path(tmp_path / "out")) as ledger:
+    with Ledger.for_config(cfg, tmp_path / "out") as ledger:
         (v,) = [v for _, v in ledger.values_for("2023-06")]
     assert (v.value_text, v.status) == ("开工建设", "ok")
 

@@ -61,7 +61,7 @@ def test_clean_returns_are_accepted_with_their_values(sample_config, tmp_path):
     result = run_ingest(sample_config, inputs, out)
     assert result.count("accepted") == len(rows_by_unit(sample_config))
     assert not [f for f in result.findings if f.is_error]
-    with Ledger(out / "ledger.sqlite") as ledger:
+    with Ledger(out / "ledger-2023.sqlite") as ledger:
         stored = {(u, v.row_key): v for u, v in ledger.values_for("2023-05")}
     for unit, rows in rows_by_unit(sample_config).items():
         expected_values = filled_values(3, unit, rows, MAY)
@@ -96,7 +96,7 @@ def test_every_planted_problem_is_reported_at_its_cell(sample_config, messy, tmp
     assert any(o.relative.endswith(renamed.file) and o.status == "accepted" for o in result.outcomes)
     stale = kinds["stale_copy"]
     assert any(o.relative.endswith(stale.file) and o.status in ("duplicate", "already") for o in result.outcomes)
-    with Ledger(out / "ledger.sqlite") as ledger:
+    with Ledger(out / "ledger-2023.sqlite") as ledger:
         texts = [r[0] for r in ledger.db.execute("SELECT text FROM narratives")]
         stored = {(u, v.row_key): v for u, v in ledger.values_for("2023-05")}
     assert SPECIAL_NOTE in texts  # & < > and the line break kept exactly
@@ -121,7 +121,7 @@ def test_findings_report_lists_every_finding(sample_config, messy, tmp_path):
     inputs, _ = messy
     out = tmp_path / "outputs"
     run_ingest(sample_config, inputs, out)
-    with Ledger(out / "ledger.sqlite") as ledger:
+    with Ledger(out / "ledger-2023.sqlite") as ledger:
         expected = ledger.findings_for("2023-05")
     ws = openpyxl.load_workbook(out / "2023-05" / "校验报告.xlsx").active
     assert ws.title == "校验问题"
@@ -145,9 +145,9 @@ def test_rerun_changes_nothing(sample_config, messy, tmp_path):
     inputs, _ = messy
     out = tmp_path / "outputs"
     run_ingest(sample_config, inputs, out)
-    before = dump(out / "ledger.sqlite")
+    before = dump(out / "ledger-2023.sqlite")
     again = run_ingest(sample_config, inputs, out)
-    assert dump(out / "ledger.sqlite") == before
+    assert dump(out / "ledger-2023.sqlite") == before
     assert again.count("accepted") == 0 and again.count("already") > 0
 
 
@@ -175,7 +175,7 @@ def test_resubmission_supersedes_and_keeps_history(sample_config, tmp_path):
     wb.save(second / "民政局更正版.xlsx")
     result = run_ingest(sample_config, second, out)
     assert any(f.code == "F-RESUBMITTED" and f.unit_code == "mzj" for f in result.findings)
-    with Ledger(out / "ledger.sqlite") as ledger:
+    with Ledger(out / "ledger-2023.sqlite") as ledger:
         subs = [s for s in ledger.submissions("2023-05") if s["unit_code"] == "mzj"]
         current = {(u, v.row_key): v.value_num for u, v in ledger.values_for("2023-05")}
     assert [s["status"] for s in subs] == ["superseded", "accepted"]
@@ -231,12 +231,12 @@ def test_killed_mid_batch_then_rerun_gives_the_same_ledger(sample_config, sample
     subprocess.run(_ingest_cmd(sample_config_path, inputs, whole), check=True, env=env, capture_output=True)
     for attempt in range(3):  # the kill must land mid-batch; on a very fast run, try again
         killed = tmp_path / f"killed-{attempt}"
-        stored = _kill_after(_ingest_cmd(sample_config_path, inputs, killed), env, killed / "ledger.sqlite", 3)
+        stored = _kill_after(_ingest_cmd(sample_config_path, inputs, killed), env, killed / "ledger-2023.sqlite", 3)
         if 0 < stored < total:
             break
     assert 0 < stored < total, "the kill should land mid-batch"
     subprocess.run(_ingest_cmd(sample_config_path, inputs, killed), check=True, env=env, capture_output=True)
-    assert dump(killed / "ledger.sqlite") == dump(whole / "ledger.sqlite")
+    assert dump(killed / "ledger-2023.sqlite") == dump(whole / "ledger-2023.sqlite")
 
 
 def test_cli_exit_codes_json_and_summary(sample_config_path, sample_config, messy, tmp_path):
@@ -245,7 +245,7 @@ def test_cli_exit_codes_json_and_summary(sample_config_path, sample_config, mess
     base = ["ingest", "--config", str(sample_config_path), "--inputs", str(inputs)]
     result = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output  # findings are reported, not fatal
-    assert "本次发现问题" in result.output and "[错误]" in result.output and "校验报告.xlsx" in result.output
+    assert "本次新发现问题" in result.output and "[错误]" in result.output and "校验报告.xlsx" in result.output
     strict = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "b"), "--strict"])
     assert strict.exit_code == 1
     as_json = runner.invoke(cli, [*base, "--outputs", str(tmp_path / "c"), "--json"])
@@ -279,7 +279,7 @@ def test_monthly_job_demo_on_an_empty_inputs_folder(sample_config_path, tmp_path
     assert "本次用随附的模拟报表演示" in result.output
     assert (tmp_path / "outputs" / "demo" / "2023-05" / "校验报告.xlsx").exists()
     assert (tmp_path / "outputs" / "demo" / "2023-05" / "催报名单.xlsx").exists()
-    assert not (tmp_path / "outputs" / "ledger.sqlite").exists()  # the real ledger stays clean
+    assert not (tmp_path / "outputs" / "ledger-2023.sqlite").exists()  # the real ledger stays clean
     again = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
     assert again.exit_code == 0 and "此前已处理" in again.output
 
@@ -290,7 +290,7 @@ def test_monthly_job_on_real_returns(sample_config, sample_config_path, tmp_path
     result = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path), "--period", "2023-05"])
     assert result.exit_code == 0, result.output
     assert "演示" not in result.output
-    assert (tmp_path / "outputs" / "ledger.sqlite").exists()
+    assert (tmp_path / "outputs" / "ledger-2023.sqlite").exists()
     assert (tmp_path / "outputs" / "2023-05" / "校验报告.xlsx").exists()
 
 

@@ -11,7 +11,7 @@ from pipeline.cli import cli
 from pipeline.formspec import rows_by_unit
 from pipeline.ingest import run_ingest
 from pipeline.jobs import progress_report
-from pipeline.ledger import Ledger, ledger_path
+from pipeline.ledger import Ledger
 from pipeline.model import ReturnStatus, ValueStatus
 from pipeline.periods import parse_period
 from pipeline.simulate import filled_values, simulate
@@ -35,7 +35,7 @@ def test_a_unit_that_sent_nothing_has_no_current_value_but_keeps_its_last(sample
     rows = rows_by_unit(sample_config)
     april = filled_values(5, "wjj", rows["wjj"], APRIL)
     may_rsj = filled_values(5, "rsj", rows["rsj"], MAY)
-    with Ledger(ledger_path(out)) as ledger:
+    with Ledger.for_config(sample_config, out) as ledger:
         snap = read_snapshot(ledger, sample_config, MAY)
     icu = snap.rows["icu"]
     assert icu.current is None and icu.last_ok.number == april["icu"] and icu.last_ok.period == "2023-04"
@@ -63,7 +63,7 @@ def test_a_later_return_of_the_same_end_date_wins(sample_config, tmp_path):
         os.utime(f, (later, later))
     run_ingest(sample_config, tmp_path / "in", tmp_path / "out")
     expected = filled_values(6, "rsj", rows_by_unit(sample_config)["rsj"], dekad)["jiuye"]
-    with Ledger(ledger_path(tmp_path / "out")) as ledger:
+    with Ledger.for_config(sample_config, tmp_path / "out") as ledger:
         snap = read_snapshot(ledger, sample_config, MAY)
     assert snap.rows["jiuye"].current.period == "2023-05-3"
     assert snap.rows["jiuye"].current.number == expected

@@ -28,7 +28,7 @@ def test_fill_by_the_spec_and_read_back(sample_config, tmp_path):
     result = run_ingest(sample_config, inputs, tmp_path / "out")
     assert [o.status for o in result.outcomes] == ["accepted"]
     assert not [f for f in result.findings if f.is_error]
-    with Ledger(tmp_path / "out" / "ledger.sqlite") as ledger:
+    with Ledger(tmp_path / "out" / "ledger-2023.sqlite") as ledger:
         got = {v.row_key: (v.value_text or v.value_num) for _, v in ledger.values_for("2023-05")}
         (note,) = [r[0] for r in ledger.db.execute("SELECT text FROM narratives WHERE row_key = 'icu'")]
         sub = ledger.submissions("2023-05")[0]
@@ -64,7 +64,7 @@ def test_round_trip_any_values(sample_config, tmp_path_factory, jiuye_yi, jiuye_
         blank["某县人力资源和社会保障局_2023年5月_重点民生实事进展填报表.xlsx"], typed, {}, inputs / "rsj.xlsx"
     )
     run_ingest(sample_config, inputs, tmp / "out")
-    with Ledger(tmp / "out" / "ledger.sqlite") as ledger:
+    with Ledger(tmp / "out" / "ledger-2023.sqlite") as ledger:
         got = {v.row_key: v.value_num for _, v in ledger.values_for("2023-05")}
     assert got == {k: float(v) for k, v in values.items()}
 
