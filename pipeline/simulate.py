@@ -195,8 +195,11 @@ def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> 
     rows = {}
     for i, kind in enumerate(ROW_KINDS):
         for u in alive[i % len(alive) :] + alive[: i % len(alive)]:
-            if free[u]:
-                rows[kind] = (u, free[u].pop(0).key)
+            # a decrease needs a previous figure to fall from: a target of 1 may still stand at 0
+            fits = [r for r in free[u] if kind != "decrease" or r.target >= 10]
+            if fits:
+                free[u].remove(fits[0])
+                rows[kind] = (u, fits[0].key)
                 break
     victims["rows"] = rows
     for i, kind in enumerate(["late", "renamed", "stale_copy"]):
@@ -206,7 +209,9 @@ def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> 
 
 def _plantable(r: FormRow, rows: list[FormRow]) -> bool:
     """A plain numeric row: no 合计, not part of a 其中 pair, with a numeric target."""
-    if r.kind not in (Kind.count, Kind.investment) or r.is_total or not isinstance(r.target, float):
+    if r.kind not in (Kind.count, Kind.investment) or r.indicator.stock or r.is_total:
+        return False
+    if not isinstance(r.target, float):
         return False
     return not (r.indicator.parent or any(x.indicator.parent == r.indicator.id for x in rows))
 

@@ -294,7 +294,9 @@ def test_monthly_job_on_real_returns(sample_config, sample_config_path, tmp_path
     assert (tmp_path / "outputs" / "2023-05" / "校验报告.xlsx").exists()
 
 
-@pytest.mark.parametrize("config", ["config.yaml", "examples/anhua-2023.yaml", "examples/shaoyang-2023.yaml"])
+@pytest.mark.parametrize(
+    "config", ["config.yaml", *sorted(f"examples/{p.name}" for p in (ROOT / "examples").glob("*.yaml"))]
+)
 def test_messy_returns_of_every_shipped_config(config, tmp_path):
     from pipeline.config_load import load_config
 
