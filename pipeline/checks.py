@@ -22,7 +22,7 @@ from .model import ValueStatus
 from .periods import cn_date, indicator_window, schedule_progress, scheduled_share
 from .values import Parsed, clean_text, parse_number, parse_stage, raw_text
 
-CUMULATIVE = {Kind.count, Kind.investment, Kind.share, Kind.milestone}
+CUMULATIVE = {Kind.count, Kind.investment, Kind.share, Kind.coverage, Kind.milestone}
 LONG_TEXT = 5000
 EPS = 1e-9
 # Absurd, not merely surprising: a count or investment more than ABSURD_TIMES its year target
@@ -176,7 +176,7 @@ def rule_parse(ctx: CheckContext) -> None:
                 raw=f"={cell.formula[0]}",
             )
             continue
-        if ind.kind == Kind.milestone:
+        if row.form_row.staged:
             parsed = parse_stage(raw, ind.stages)
         else:
             parsed = parse_number(raw, ind.unit, allow_percent=ind.unit.strip() in {"%", "％"})
@@ -189,7 +189,7 @@ def rule_parse(ctx: CheckContext) -> None:
             continue  # extract reported it once for the whole range or set of rows
         if parsed.status == ValueStatus.invalid:
             judged.excluded = True
-            code = "V-NOT-STAGE" if ind.kind == Kind.milestone else "V-NOT-NUMBER"
+            code = "V-NOT-STAGE" if row.form_row.staged else "V-NOT-NUMBER"
             ctx.add(
                 code,
                 f"「{row.form_row.label}」填的是「{parsed.raw}」，{parsed.reason}",
@@ -307,13 +307,13 @@ def rule_decrease(ctx: CheckContext) -> None:
     end = ctx.ret.period.end
     for key, j in ctx.judged.items():
         ind = j.row.form_row.indicator
-        if ind.kind not in CUMULATIVE or ind.stock or not j.parsed.ok or j.excluded:
-            continue  # a stock is a level: rule_level_fall
+        if ind.kind not in CUMULATIVE or ind.is_level or not j.parsed.ok or j.excluded:
+            continue  # a level (stock, share in %) may fall: rule_level_fall
         prev = ctx.history.before(key, end)
         if prev is None:
             continue
         _, prev_code, prev_value = prev
-        if ind.kind == Kind.milestone:
+        if j.row.form_row.staged:
             now_i, prev_i = _stage_index(ind, j.parsed.value), _stage_index(ind, prev_value)
             down = now_i is not None and prev_i is not None and now_i < prev_i
         else:
@@ -339,11 +339,11 @@ def rule_decrease(ctx: CheckContext) -> None:
 
 
 def rule_level_fall(ctx: CheckContext) -> None:
-    """A stock (参保人数达到…) is a level at a date: it may fall; say so, keep the value."""
+    """A stock (参保人数达到…) or a share in % is a level at a date: it may fall; say so, keep the value."""
     end = ctx.ret.period.end
     for key, j in ctx.judged.items():
         ind = j.row.form_row.indicator
-        if not ind.stock or j.number is None:
+        if not (ind.stock or ind.is_share_percent) or j.number is None:
             continue
         prev = ctx.history.before(key, end)
         if prev is None or not isinstance(prev[2], float) or j.number >= prev[2] - EPS:
@@ -351,7 +351,7 @@ def rule_level_fall(ctx: CheckContext) -> None:
         ctx.on_value(
             "V-LEVEL-DOWN",
             j,
-            f"「{j.row.form_row.label}」是存量指标，本期为 {fmt(j.number)}，比上期（{prev[1]}）的 {fmt(prev[2])} "
+            f"「{j.row.form_row.label}」是存量（水平）指标，本期为 {fmt(j.number)}，比上期（{prev[1]}）的 {fmt(prev[2])} "
             f"下降 {fmt(prev[2] - j.number)}，已入账，请核实原因",
             hint="如属统计口径调整或人员流出，请单位在「存在问题」中说明",
         )
@@ -362,7 +362,7 @@ def rule_overdue(ctx: CheckContext) -> None:
     for j in ctx.judged.values():
         fr = j.row.form_row
         ind = fr.indicator
-        if ind.kind != Kind.milestone or ind.deadline is None or not j.parsed.ok or j.excluded:
+        if not fr.staged or ind.deadline is None or not j.parsed.ok or j.excluded:
             continue
         if ctx.ret.period.end <= ind.deadline or ind.target_stage is None:
             continue
@@ -384,7 +384,7 @@ def rule_outlier(ctx: CheckContext) -> None:
     for key, j in ctx.judged.items():
         fr = j.row.form_row
         ind = fr.indicator
-        if j.number is None or ind.kind not in (Kind.count, Kind.investment, Kind.share):
+        if j.number is None or ind.kind not in (Kind.count, Kind.investment, Kind.share, Kind.coverage):
             continue
         target = fr.target if isinstance(fr.target, float) and fr.target > 0 else None
         share_now = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
@@ -524,7 +524,7 @@ def rule_lag_reason(ctx: CheckContext) -> None:
         ind = fr.indicator
         if j.number is None or not isinstance(fr.target, float) or fr.target <= 0:
             continue
-        if ind.kind not in (Kind.count, Kind.investment, Kind.share):
+        if ind.kind not in (Kind.count, Kind.investment, Kind.share, Kind.coverage):
             continue
         schedule = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
         completion = j.number / fr.target

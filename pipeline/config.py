@@ -89,6 +89,13 @@ class PlanPoint(Strict):
 DEFAULT_STAGES = ["未启动", "前期工作", "实施中", "已完成"]  # a milestone whose document names none
 
 
+class Site(Strict):
+    """A named site of a count (新增标准化中职学校4所 — then the four schools): its own row and stage."""
+
+    code: Code
+    name: Text
+
+
 class Indicator(Strict):
     id: Code
     name: Text
@@ -111,6 +118,7 @@ class Indicator(Strict):
     area_sum_note: str | None = None  # the document acknowledges that areas ≠ total
     stages: list[Text] = []  # milestone: the stages in order (DEFAULT_STAGES when none are given)
     plan: list[PlanPoint] = []  # 节点目标 by date
+    sites: list[Site] = []  # named sites: one row each with its stage; the count is the sites at target_stage
     share_of: str | None = None  # share: the total it is a share of (总床位)
     share_percent: float | None = None
     total_investment: float | None = None  # investment: 总投资 (万元)
@@ -127,11 +135,18 @@ class Indicator(Strict):
 
     @model_validator(mode="after")
     def _default_stages(self) -> Indicator:
-        if self.kind == Kind.milestone and not self.stages:
+        if (self.kind == Kind.milestone or self.sites) and not self.stages:
             object.__setattr__(self, "stages", list(DEFAULT_STAGES))
             if self.target_stage is None and not self.pending:
                 object.__setattr__(self, "target_stage", DEFAULT_STAGES[-1])
+        if self.sites and self.stages and self.target_stage is None:
+            object.__setattr__(self, "target_stage", self.stages[-1])
+        if self.sites and self.kind == Kind.count and self.target is None and not self.pending:
+            object.__setattr__(self, "target", float(len(self.sites)))  # 「4所」 then the four schools
         return self
+
+    def site(self, code: str | None) -> Site | None:
+        return next((s for s in self.sites if s.code == code), None) if code else None
 
     @property
     def is_pending(self) -> bool:

@@ -127,6 +127,8 @@ def check_kinds(cfg: Config) -> Iterator[Problem]:
         yield from _target_idioms(path, ind)
         name = f"指标「{ind.name}」"
         if ind.kind == Kind.milestone:
+            if ind.sites:
+                yield from _sites(path, ind)
             if ind.target_stage is not None and ind.target_stage not in ind.stages:
                 default = (
                     "（未写 stages 时默认为：" + "、".join(DEFAULT_STAGES) + "）"
@@ -145,8 +147,10 @@ def check_kinds(cfg: Config) -> Iterator[Problem]:
         for k, point in enumerate(ind.plan):
             if point.value is None:
                 yield _err(f"{path}.plan[{k}].value", f"{name}的节点目标须写 value（到该日应累计完成的数）")
-        if ind.stages or ind.target_stage:
-            yield _err(f"{path}.stages", "只有节点类（milestone）指标才能写 stages / target_stage")
+        if ind.sites:
+            yield from _sites(path, ind)
+        elif ind.stages or ind.target_stage:
+            yield _err(f"{path}.stages", "只有节点类（milestone）或列出了 sites 的指标才能写 stages / target_stage")
         has_goal = ind.target is not None or ind.is_pending or ind.area_targets or ind.is_share_percent
         if ind.kind in (Kind.rate, Kind.standard) and ind.improve:
             has_goal = has_goal or ind.baseline is not None or bool(ind.area_baselines)
@@ -164,6 +168,21 @@ def check_kinds(cfg: Config) -> Iterator[Problem]:
             yield _err(f"{path}.share_percent", "占比应在 0 到 100 之间")
         if ind.kind != Kind.investment and ind.total_investment is not None:
             yield _err(f"{path}.total_investment", "只有投资类（investment）指标才能写 total_investment")
+
+
+def _sites(path: str, ind: Indicator) -> Iterator[Problem]:
+    name = f"指标「{ind.name}」"
+    if ind.kind != Kind.count:
+        yield _err(
+            f"{path}.sites", f"{name}：sites（逐个列出的学校、项目）只用于数量类（count），计数为达到目标阶段的个数"
+        )
+    if ind.target_stage not in ind.stages:
+        yield _err(f"{path}.target_stage", f"目标阶段「{ind.target_stage}」不在 stages 中")
+    if ind.target is not None and ind.target > len(ind.sites):
+        yield _err(f"{path}.target", f"{name}目标 {ind.target:g} 个，但 sites 只列了 {len(ind.sites)} 个")
+    for code, n in Counter(s.code for s in ind.sites).items():
+        if n > 1:
+            yield _err(f"{path}.sites", f"{name}的 sites 中编码「{code}」重复")
 
 
 def _target_idioms(path: str, ind: Indicator) -> Iterator[Problem]:

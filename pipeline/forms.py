@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
-from .config import Config, Kind
+from .config import Config
 from .errors import UserError
 from .formspec import (
     COL,
@@ -207,7 +207,7 @@ def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
         if row.target_is_plain_number:
             ws.write_number(r, target_col, row.target, fmt["number"](number_decimals(row.target)))
         else:
-            pending = row.target is None and ind.kind != Kind.milestone
+            pending = row.target is None and not row.staged
             ws.write_string(r, target_col, row.target_text(), fmt["pending"] if pending else fmt["center"])
         prev_col = col_index(COL["previous"].letter)
         prev = previous.get(row.key)
@@ -217,7 +217,7 @@ def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
             ws.write_string(r, prev_col, "" if prev is None else str(prev), fmt["center"])
         value_col = col_index(COL["value"].letter)
         value_cell = xl_rowcol_to_cell(r, value_col)
-        if ind.kind == Kind.milestone:
+        if row.staged:
             ws.write_blank(r, value_col, None, fmt["input_stage"])
             ws.data_validation(value_cell, _stage_validation(ind.stages, meta, stage_lists_row))
             stage_lists_row += 1
@@ -226,7 +226,7 @@ def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
             ws.data_validation(value_cell, _number_validation(row))
         rate_col = col_index(COL["rate"].letter)
         target_cell = xl_rowcol_to_cell(r, target_col)
-        if ind.kind == Kind.milestone or row.target is None:
+        if row.staged or row.target is None:
             ws.write_string(r, rate_col, "", fmt["percent"])
         else:
             ws.write_formula(

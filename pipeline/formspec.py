@@ -116,7 +116,9 @@ class FormRow:
 
     @property
     def measure(self) -> str:
-        """The row's unit of measure: area rows may count in 人 under a total in 万人."""
+        """The row's unit of measure: area rows may count in 人 under a total in 万人; a site has a stage."""
+        if self.is_site:
+            return ""
         return self.indicator.row_unit if self.area_code else self.indicator.unit
 
     def target_text(self) -> str:
@@ -124,12 +126,21 @@ class FormRow:
         return target_text(self.indicator, self.area_code)
 
     @property
+    def is_site(self) -> bool:
+        return self.indicator.site(self.area_code) is not None
+
+    @property
+    def staged(self) -> bool:
+        """The value is a stage chosen from a list (a milestone, or a named site)."""
+        return self.indicator.kind == Kind.milestone or self.is_site
+
+    @property
     def target_is_plain_number(self) -> bool:
         return isinstance(self.target, float) and self.target_text() == fmt_number(self.target)
 
 
 def _target(ind: Indicator, area: str | None) -> float | str | None:
-    if ind.kind == Kind.milestone:
+    if ind.kind == Kind.milestone or ind.site(area):
         return ind.target_stage
     if area is None:
         return None if ind.is_pending else ind.target
@@ -161,6 +172,10 @@ def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
     order = {code: i for i, code in enumerate(areas)}
     for p, ind in cfg.indicators():
         reporter = cfg.reporter_of(p, ind)
+        if ind.sites:  # one row per named site; the office counts the sites that reached the stage
+            for site in ind.sites:
+                add(reporter, p, ind, site.code, site.name)
+            continue
         applicable = sorted(ind.applicable_areas(), key=lambda a: order.get(a, len(order)))
         if not applicable:
             add(reporter, p, ind, None, "")

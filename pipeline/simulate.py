@@ -105,7 +105,7 @@ def simulated_value(seed: int, unit_code: str, row: FormRow, period: Period) -> 
     ind = row.indicator
     share = scheduled_share(period, ind.window_start, ind.deadline)
     pace = unit_pace(seed, unit_code) * _rng(seed, "row", unit_code, row.key).uniform(0.92, 1.08)
-    if ind.kind == Kind.milestone:
+    if row.staged:
         goal = ind.stages.index(row.target) if isinstance(row.target, str) else len(ind.stages) - 1
         return ind.stages[min(len(ind.stages) - 1, int(share * pace * (goal + 1)))]
     if ind.kind == Kind.rate:

@@ -15,7 +15,7 @@ PENDING_TEXT = "目标待定"
 
 def numeric_target(ind: Indicator, area: str | None = None) -> float | None:
     """The number progress is measured against, for the total or one area (None: none applies)."""
-    if ind.kind == Kind.milestone:
+    if ind.kind == Kind.milestone or ind.site(area):
         return None
     if ind.improve:
         return ind.area_baselines.get(area, ind.baseline) if area else ind.baseline
@@ -32,7 +32,7 @@ def target_text(ind: Indicator, area: str | None = None) -> str:
     if area is not None and ind.area_targets.get(area) == NOT_APPLICABLE:
         return NOT_APPLICABLE
     unit = ind.row_unit if area else ind.unit
-    if ind.kind == Kind.milestone:
+    if ind.kind == Kind.milestone or ind.site(area):
         if ind.target_stage is None:
             return PENDING_TEXT
         return ind.target_stage + (f"（{cn_date(ind.deadline)}前）" if ind.deadline else "")
@@ -47,6 +47,8 @@ def target_text(ind: Indicator, area: str | None = None) -> str:
     text = ("≤" if ind.direction == Direction.at_most else "") + fmt_number(target)
     if ind.provisional and area is None:
         text = "暂定" + text
+    if ind.sites and area is None:
+        text += f"（{len(ind.sites)}处逐个填报，达到「{ind.target_stage}」的计入）"
     if ind.kind == Kind.coverage and ind.coverage_of and area is None:
         text += f"（{ind.coverage_of}全覆盖）"
     if ind.kind == Kind.investment and ind.total_investment is not None and area is None:

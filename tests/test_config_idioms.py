@@ -224,3 +224,49 @@ def test_joint_leads_and_legacy_title():
     old.pop("source")
     old["title"] = "旧写法的方案标题"
     assert parse_config(yaml.safe_dump(old, allow_unicode=True)).source.title == "旧写法的方案标题"
+
+
+SITES = {
+    "id": "zz",
+    "name": "新增标准化中职学校",
+    "unit": "所",
+    "stages": ["未启动", "在建", "建成"],
+    "target_stage": "建成",
+    "sites": [
+        {"code": "s1", "name": "第一职中"},
+        {"code": "s2", "name": "第二职中"},
+        {"code": "s3", "name": "卫生职校"},
+        {"code": "s4", "name": "工贸职校"},
+    ],
+}
+
+
+def test_named_sites_each_have_a_row_and_the_count_is_the_sites_that_reached_the_stage(tmp_path):
+    from pipeline.analytics.build import build_report
+    from pipeline.snapshot import read_snapshot
+
+    cfg = config([SITES])
+    assert cfg.indicator("zz")[1].target == 4  # 「4所」: the number of sites named
+    _, _, cells = form_cells(cfg, MAY, tmp_path)
+    assert [k for k in cells if k.startswith("zz")] == ["zz@s1", "zz@s2", "zz@s3", "zz@s4"]
+    assert cells["zz@s1"] == ("", "建成")
+    values = {"zz@s1": "建成", "zz@s2": "在建", "zz@s3": "建成", "zz@s4": "快好了"}
+    result = ingest(cfg, tmp_path, [(MAY, values, {})])
+    assert ("V-NOT-STAGE", "zz@s4") in codes(result)
+    with Ledger.for_config(cfg, tmp_path / "out") as ledger:
+        snap = read_snapshot(ledger, cfg, MAY)
+    total = build_report(cfg, snap).indicator("zz").total
+    # two schools 建成, one in progress, one 数据有误: counted 2, marked incomplete, no rate
+    assert (total.value, total.incomplete, total.rate, total.status.value) == (2.0, True, None, "数据有误")
+    assert "第一职中、卫生职校" in total.how
+    fixed = ingest(cfg, tmp_path / "fixed", [(MAY, {**values, "zz@s4": "建成"}, {})])
+    assert not [c for c in codes(fixed) if c[0] == "V-NOT-STAGE"]
+    with Ledger.for_config(cfg, tmp_path / "fixed" / "out") as ledger:
+        total = build_report(cfg, read_snapshot(ledger, cfg, MAY)).indicator("zz").total
+    assert (total.value, total.rate_pct, total.status.value) == (3.0, 75.0, "超序时")
+
+
+def test_sites_on_a_milestone_are_refused():
+    with pytest.raises(UserError) as err:
+        config([{**SITES, "kind": "milestone"}])
+    assert "sites（逐个列出的学校、项目）只用于数量类" in err.value.render()

@@ -54,10 +54,15 @@ def indicator_rows(cfg: Config) -> dict[str, list[Row]]:
 
 
 # -- one line ---------------------------------------------------------------------------------
-def _shown(entry: Entry | None, ind: Indicator) -> tuple[float | None, str | None]:
+def _staged(ind: Indicator, area: str | None) -> bool:
+    """The row's value is a stage: a milestone, or one named site of a count."""
+    return ind.kind == Kind.milestone or ind.site(area) is not None
+
+
+def _shown(entry: Entry | None, staged: bool) -> tuple[float | None, str | None]:
     if entry is None:
         return None, None
-    return (None, entry.stage) if ind.kind == Kind.milestone else (entry.number, None)
+    return (None, entry.stage) if staged else (entry.number, None)
 
 
 def _period_note(code: str | None) -> str:
@@ -97,7 +102,7 @@ def figure_line(
             status, note = Status.invalid, "数据有误，未入账"
         else:
             status, note = Status.unfilled, "本期未填"
-        value, stage = _shown(last, ind)
+        value, stage = _shown(last, _staged(ind, row.area_code))
         if last is not None:
             note += f"；{_period_note(last.period)}为{fmt_number(value) if value is not None else stage}"
         sources = (current.source,) if current is not None else ()
@@ -114,7 +119,7 @@ def figure_line(
             note=note,
             sources=sources,
         )
-    value, stage = _shown(current, ind)
+    value, stage = _shown(current, _staged(ind, row.area_code))
     return judge(
         cfg,
         period,
@@ -125,6 +130,7 @@ def figure_line(
         current.period,
         (current.source,),
         row_unit=ind.row_unit if row.area_code else ind.unit,
+        staged=_staged(ind, row.area_code),
     )
 
 
@@ -140,6 +146,7 @@ def judge(
     row_unit: str,
     incomplete: bool = False,
     how: str = "",
+    staged: bool = False,
 ) -> Line:
     """Completion, 序时, gap and status of a line whose value is known."""
     d = cfg.bulletins.percent_decimals
@@ -158,7 +165,7 @@ def judge(
         sources=sources,
         incomplete=incomplete,
     )
-    if ind.kind == Kind.milestone:
+    if staged or ind.kind == Kind.milestone:
         status = _milestone_status(cfg, period, ind, stage)
         return Line(
             **out,
@@ -376,6 +383,47 @@ def summed_total(
     return judge(cfg, period, ind, base, partial, None, periods[-1] if periods else None, sources, ind.unit, how=how)
 
 
+def sites_total(cfg: Config, period: Period, ind: Indicator, sites: list[Line], previous: float | None) -> Line:
+    """A count of named sites: how many reached the target stage. A site without a figure leaves it incomplete."""
+    base = dict(
+        key=ind.id,
+        indicator_id=ind.id,
+        area_code=None,
+        label="",
+        target=numeric_target(ind, None),
+        target_text=target_text(ind, None),
+        provisional=bool(ind.provisional),
+        previous=previous,
+    )
+    lacking = [s for s in sites if s.status in NO_FIGURE]
+    reached = [s for s in sites if s.status == Status.done]
+    sources = tuple(src for s in sites for src in s.sources)
+    names_done = "、".join(s.label for s in reached) or "无"
+    how = f"{len(reached)} ÷ {fmt_number(base['target'])}（达到「{ind.target_stage}」的：{names_done}）"
+    if lacking:
+        worst = min((s.status for s in lacking), key=WORST_FIRST.index)
+        names = "、".join(s.label for s in lacking)
+        return Line(
+            **base,
+            value=float(len(reached)),
+            stage=None,
+            value_period=None,
+            stale=False,
+            increment=None,
+            **NO_RATE,
+            status=worst,
+            light=Light.none,
+            incomplete=True,
+            how=how,
+            sources=sources,
+            note=f"{names}{worst.value}，计数不完整",
+        )
+    periods = sorted({s.value_period for s in sites if s.value_period}, key=lambda c: parse_period(c).end)
+    return judge(
+        cfg, period, ind, base, float(len(reached)), None, periods[-1] if periods else None, sources, ind.unit, how=how
+    )
+
+
 def project_lines(
     cfg: Config,
     snap: Snapshot,
@@ -393,7 +441,9 @@ def project_lines(
 
     own = next((r for r in rows if r.area_code is None), None)
     areas = tuple(figure_line(cfg, snap, period, ind, r, prev_value(r.key)) for r in rows if r.area_code)
-    if own is not None:
+    if ind.sites:
+        total = sites_total(cfg, period, ind, list(areas), prev_value(ind.id))
+    elif own is not None:
         total = figure_line(cfg, snap, period, ind, own, prev_value(own.key))
     elif areas:
         total = summed_total(cfg, period, ind, ind.id, list(areas), prev_value(ind.id))

@@ -80,6 +80,10 @@ def rank_units(cfg: Config, items: list[IndicatorProgress], snap: Snapshot) -> l
         keys = {r.key for r in rows}
         lines = []
         for r in rows:
+            if r.is_site:  # scored once, as the count of its sites
+                if r.indicator.sites[0].code == r.area_code:
+                    lines.append(by_key[r.indicator.id])
+                continue
             if r.area_code is not None and r.indicator.id in keys:
                 continue  # it reports the 合计: the areas are the townships' record, not its own
             if r.key in by_key:
