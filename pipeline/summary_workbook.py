@@ -348,6 +348,8 @@ class _Writer:
         parts = []
         if line.note and not (line.stale and line.note.startswith("截至")):  # that one is in 数据期别
             parts.append(line.note)
+        if line.rate_pct is None and line.gap_pp is not None:
+            parts.append("「较序时」栏为较目标值之差")  # rate and standard kinds: value − target
         if line.provisional:
             parts.append("目标暂定")
         if line.incomplete:
@@ -371,7 +373,7 @@ class _Writer:
 
     def main(self) -> None:
         columns = [
-            ("类别", 12),
+            ("类别", 14),
             ("序号", 5),
             ("项目", 24),
             ("指标", 22),
@@ -394,10 +396,10 @@ class _Writer:
             ws.write_string(row, 4, _plain(ind.measure), f.center)
             ws.write_string(row, 5, _plain(ind.lead), f.text)
             col = self.write_figures(ws, row, 6, ind, ind.total)
-            ws.write_string(row, col, self.remark(ind, ind.total), f.text)
-            ws.set_row(
-                row, _fit(ws_widths(columns), {2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text})
-            )
+            remark = self.remark(ind, ind.total)
+            ws.write_string(row, col, remark, f.text)
+            texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}
+            ws.set_row(row, _fit(ws_widths(columns), texts))
         last = FIRST_ROW + len(rows) - 1
         self.data_bars(ws, FIRST_ROW, last, 9)
         self.lights(ws, FIRST_ROW, last, 12, 13)
@@ -729,6 +731,7 @@ class _Writer:
             else:
                 ws.write_number(row, 2, round_half_up(sched / 100, self.r.decimals + 2), f.percent())
         self.print_setup(ws, repeat=False)
+        ws.fit_to_pages(1, 1)  # the chart is not split across pages
         if not rows:
             ws.merge_range(FIRST_ROW, 0, FIRST_ROW, 2, "本期没有可计算完成率的指标。", f.center)
             return
@@ -760,7 +763,7 @@ class _Writer:
         )
         chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
         chart.set_legend({"position": "top"})
-        height = max(320, 26 * len(rows) + 110)
+        height = max(320, 20 * len(rows) + 110)
         chart.set_size({"width": 620, "height": height})
         ws.insert_chart(HEADER_ROW, 4, chart, {"x_offset": 10, "object_position": 1})
         ws.print_area(0, 0, max(last, FIRST_ROW + height // 20), 15)

@@ -129,6 +129,7 @@ def test_kinds_as_printed(wb):
     assert kongqi["年度目标"].value == "在96.4%基础上持续改善"
     assert kongqi["累计完成"].value == 96.8 and kongqi["累计完成"].number_format == "#,##0.0"
     assert kongqi["完成率"].value == "—" and kongqi[GAP_HEAD].value == pytest.approx(0.4)
+    assert "较目标" in kongqi["备注"].value  # 96.8 − 96.4: the gap of a rate is against its target
     yiyuan = main_row(wb, "新院建设进度")
     assert (yiyuan["年度目标"].value, yiyuan["累计完成"].value) == ("主体完工", "前期工作")
     assert (yiyuan["状态"].value, yiyuan["灯"].value) == ("严重滞后", "红灯")
@@ -200,9 +201,9 @@ def test_print_setup(wb):
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert (
-            ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        )  # 1 page wide (1 is the default)
+        assert ws.page_setup.fitToWidth in (None, 1)  # 1 page wide (1 is the default)
+        expected = (None, 1) if ws.title == "完成率图" else (0,)  # the chart on one page (1 is the default)
+        assert ws.page_setup.fitToHeight in expected
         assert F.OFFICE in ws.oddHeader.left.text
         assert "2023年5月" in ws.oddHeader.right.text
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
