@@ -107,9 +107,26 @@ def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs:
         job.lines.append(f"台账中还没有任何{KIND_WORDS[kind]}的报表，暂不能生成{name}。")
         return job
     job.report = progress_report(cfg, outputs, target)
+    job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
     job.lines.append("")
     job.lines.extend(summary_lines(job.report))
+    job.lines.extend(f"已生成：{path}" for path in job.outputs)
+    job.lines.append(LIGHTS_HINT)
     return job
+
+
+LIGHTS_HINT = "汇总表中：绿灯为已完成或达到序时进度，黄灯为略低于序时或滞后，红灯为严重滞后；「—」为未报送、数据有误、未填或目标待定。"
+
+
+def write_materials(cfg: Config, report: ProgressReport, out_dir: Path) -> Path:
+    """The 汇总表 of the period; a file held open in Excel/WPS is a plain message, not a traceback."""
+    from .summary_workbook import summary_filename, write_summary
+
+    path = out_dir / summary_filename(cfg)
+    try:
+        return write_summary(cfg, report, path)
+    except PermissionError:
+        raise UserError(f"无法写入「{path}」：文件可能正在 Excel 或 WPS 中打开。请关闭该文件后重新运行。") from None
 
 
 def _example(year: int, kind: str) -> str:
