@@ -280,8 +280,23 @@ def test_monthly_job_demo_on_an_empty_inputs_folder(sample_config_path, tmp_path
     assert (tmp_path / "outputs" / "demo" / "2023-05" / "校验报告.xlsx").exists()
     assert (tmp_path / "outputs" / "demo" / "2023-05" / "催报名单.xlsx").exists()
     assert not (tmp_path / "outputs" / "ledger-2023.sqlite").exists()  # the real ledger stays clean
+    summary = tmp_path / "outputs" / "demo" / "2023-05" / "重点民生实事进展汇总表.xlsx"
+    assert f"已生成：{Path('outputs') / 'demo' / '2023-05' / summary.name}" in result.output
+    assert "2023年5月（截至2023年5月31日，序时进度 41.7%）" in result.output and "绿灯" in result.output
+    ws = openpyxl.load_workbook(summary)["总表"]
+    assert ws["A1"].value.startswith("2023年5月")
     again = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
     assert again.exit_code == 0 and "此前已处理" in again.output
+
+
+def test_dekad_job_of_an_office_without_dekads_says_so(tmp_path, monkeypatch):
+    from pipeline.config_load import load_config
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["dekad", "--config", str(ROOT / "examples" / "xiaoxian-2023.yaml")])
+    assert result.exit_code == 0 and "没有旬材料，无需运行此命令" in result.output
+    assert not (tmp_path / "outputs").exists()
+    assert load_config(ROOT / "examples" / "xiaoxian-2023.yaml").reporting.return_kinds() == ["month"]
 
 
 def test_monthly_job_on_real_returns(sample_config, sample_config_path, tmp_path, monkeypatch):
