@@ -128,6 +128,7 @@ class Indicator(Strict):
     max_value: float | None = None
     parent: Code | None = None  # 其中: this indicator is part of its parent
     lead: Code | list[Code] | None = None  # overrides the project's lead unit(s)
+    co: list[Code] = []  # 责任单位 of this indicator, when they differ from the project's
     leader: str | None = None  # 分管领导, overrides the project's
     certifier: Code | None = None  # 数据评估认定单位, overrides the project's
     reported_by: Code | None = None  # who returns it; defaults to the lead unit

@@ -88,6 +88,8 @@ def check_unit_refs(cfg: Config) -> Iterator[Problem]:
             yield from ref(f"projects[{pi}].co[{ci}]", c, "责任单位")
     for path, p, ind in _indicators(cfg):
         yield from refs(f"{path}.lead", ind.lead, "牵头单位")
+        for ci, c in enumerate(ind.co):
+            yield from ref(f"{path}.co[{ci}]", c, "责任单位")
         yield from ref(f"{path}.certifier", ind.certifier, "数据评估认定单位")
         yield from ref(f"{path}.reported_by", ind.reported_by, "填报单位")
         if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, ind):

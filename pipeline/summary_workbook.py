@@ -396,7 +396,7 @@ class _Writer:
             ws.write_string(row, 4, _plain(ind.measure), f.center)
             ws.write_string(row, 5, _plain(ind.lead), f.text)
             col = self.write_figures(ws, row, 6, ind, ind.total)
-            remark = self.remark(ind, ind.total)
+            remark = "；".join(x for x in (f"责任单位：{ind.co}" if ind.co else "", self.remark(ind, ind.total)) if x)
             ws.write_string(row, col, remark, f.text)
             texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}
             ws.set_row(row, _fit(ws_widths(columns), texts))
