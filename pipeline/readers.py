@@ -550,7 +550,8 @@ def read_files(paths: Iterable[Path], reader: Reader = read_workbook, workers: i
     def top_up() -> None:
         while todo and len(queue) < window:
             try:
-                future = pool.executor.submit(_worker_read, reader, str(todo[0]))
+                # absolute: the pool outlives the call, and its workers keep the cwd they started in
+                future = pool.executor.submit(_worker_read, reader, str(Path(todo[0]).resolve()))
             except BrokenProcessPool:  # a worker died meanwhile: the queued futures will say so
                 return
             queue.append((todo.popleft(), future))
@@ -586,7 +587,9 @@ def _read_alone(reader: Reader, path: Path, timed_out: bool) -> Outcome:
         return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
     single = _Pool(1)
     try:
-        return _answer(single.executor.submit(_worker_read, reader, str(path)).result(timeout=READ_TIMEOUT_S))
+        return _answer(
+            single.executor.submit(_worker_read, reader, str(Path(path).resolve())).result(timeout=READ_TIMEOUT_S)
+        )
     except FutureTimeout:
         return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
     except BrokenProcessPool:
