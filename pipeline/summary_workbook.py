@@ -396,7 +396,9 @@ class _Writer:
             ws.write_string(row, 4, _plain(ind.measure), f.center)
             ws.write_string(row, 5, _plain(ind.lead), f.text)
             col = self.write_figures(ws, row, 6, ind, ind.total)
-            remark = "；".join(x for x in (f"责任单位：{ind.co}" if ind.co else "", self.remark(ind, ind.total)) if x)
+            who = [f"责任单位：{ind.co}" if ind.co else "", f"分管领导：{ind.leader}" if ind.leader else ""]
+            who.append(f"数据认定：{ind.certifier}" if ind.certifier else "")
+            remark = "；".join(x for x in (*who, self.remark(ind, ind.total)) if x)
             ws.write_string(row, col, remark, f.text)
             texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}
             ws.set_row(row, _fit(ws_widths(columns), texts))

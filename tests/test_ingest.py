@@ -285,6 +285,8 @@ def test_monthly_job_demo_on_an_empty_inputs_folder(sample_config_path, tmp_path
     assert "2023年5月（截至2023年5月31日，序时进度 41.7%）" in result.output and "绿灯" in result.output
     ws = openpyxl.load_workbook(summary)["总表"]
     assert ws["A1"].value.startswith("2023年5月")
+    (school,) = [r for r in ws.iter_rows(values_only=True) if r[3] == "乡镇标准化寄宿制学校"]
+    assert "责任单位：某县人力资源和社会保障局" in school[-1]  # the project's co, in 备注
     again = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
     assert again.exit_code == 0 and "此前已处理" in again.output
 
