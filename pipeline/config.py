@@ -70,6 +70,8 @@ class Unit(Strict):
     area: Code | None = None  # for kind "area": the area whose rows this unit reports
     aliases: list[Text] = []  # other spellings found in documents and returned files
     contact: Contact | None = None
+    # A role that returns no form: 召集人, 专班成员单位, 督查室, 数据认定单位; check-config warns when one leads
+    role: Literal["convenor", "member", "supervisor", "certifier"] | None = None
 
 
 class Area(Strict):
@@ -190,6 +192,7 @@ class Project(Strict):
     description: str | None = None
     lead: Code | list[Code] | None = None  # several codes: joint lead units (共同牵头)
     co: list[Code] = []  # 责任单位
+    co_group: str | None = None  # 责任单位 named as a group, not one by one: 「各乡镇（街道）」
     leader: str | None = None
     certifier: Code | None = None
     indicators: list[Indicator] = Field(min_length=1)

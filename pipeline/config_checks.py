@@ -101,6 +101,22 @@ def _areas_all_reported(cfg: Config, ind: Indicator) -> bool:
     return bool(areas) and all(cfg.area_reporter(a) for a in areas)
 
 
+ROLE_NAMES = {"convenor": "召集人", "member": "专班成员单位", "supervisor": "督查单位", "certifier": "数据认定单位"}
+
+
+def check_roles(cfg: Config) -> Iterator[Problem]:
+    """A unit whose role returns no form should not be the one who reports an indicator."""
+    roles = {u.code: u.role for u in cfg.units if u.role}
+    for path, p, ind in _indicators(cfg):
+        who = cfg.reporter_of(p, ind)
+        if who in roles:
+            yield _warn(
+                path,
+                f"指标「{ind.name}」由「{cfg.unit(who).name}」填报，但该单位的 role 是{ROLE_NAMES[roles[who]]}（不填报）；"
+                "请核对牵头单位，或写 reported_by 指定填报单位",
+            )
+
+
 def check_area_refs(cfg: Config) -> Iterator[Problem]:
     areas = {a.code for a in cfg.areas}
     for path, _, ind in _indicators(cfg):
@@ -348,6 +364,7 @@ CHECKS = [
     check_reporting,
     check_unit_refs,
     check_area_refs,
+    check_roles,
     check_kinds,
     check_windows,
     check_parents,

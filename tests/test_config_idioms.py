@@ -270,3 +270,20 @@ def test_sites_on_a_milestone_are_refused():
     with pytest.raises(UserError) as err:
         config([{**SITES, "kind": "milestone"}])
     assert "sites（逐个列出的学校、项目）只用于数量类" in err.value.render()
+
+
+def test_roles_that_do_not_report_and_co_unit_groups():
+    from pipeline.analytics.build import build_report
+    from pipeline.model import Snapshot
+
+    cfg = config(
+        [{"id": "a", "name": "甲", "unit": "人", "target": 10}],
+        units=[{"code": "rsj", "name": "某县人社局", "role": "convenor"}, {"code": "ybj", "name": "某县医保局"}],
+    )
+    assert any("role 是召集人（不填报）" in w.message for w in cfg.warnings)
+    data = cfg.model_dump(mode="json", exclude_defaults=True)
+    data["projects"][0]["co"] = ["ybj"]
+    data["projects"][0]["co_group"] = "各乡镇（街道）"
+    cfg = parse_config(yaml.safe_dump(data, allow_unicode=True))
+    report = build_report(cfg, Snapshot(2023, "2023-05"))
+    assert report.indicator("a").co == "某县医保局、各乡镇（街道）"

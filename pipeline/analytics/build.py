@@ -42,7 +42,7 @@ def _lines(cfg: Config, snap: Snapshot, previous: dict[str, Line]) -> list[Indic
                 parent=ind.parent,
                 total=total,
                 areas=areas,
-                co="、".join(units.get(c, c) for c in (ind.co or p.co)),
+                co="、".join([*(units.get(c, c) for c in (ind.co or p.co)), *([p.co_group] if p.co_group else [])]),
                 leader=ind.leader or p.leader or "",
                 certifier=units.get(ind.certifier or p.certifier or "", ""),
                 wording=ind.target_text or "",
