@@ -14,8 +14,10 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Twips
 
 from . import layout as L
 from .ooxml import PPR_ORDER, RPR_ORDER, finish, set_child, set_fonts, set_page
@@ -71,16 +73,16 @@ STYLES = [
 # 附件 progress table: header texts and column widths (twips) across the 225 mm landscape 版心.
 COLUMNS = [
     ("序号", 450),
-    ("实事项目", 1900),
+    ("实事项目", 1800),
     ("考核指标", 2500),
     ("计量单位", 700),
-    ("目标任务", 1200),
+    ("目标任务", 1100),
     ("累计完成", 1050),
     ("完成率", 950),
     ("序时进度", 950),
     ("较序时（百分点）", 950),
-    ("状态", 1000),
-    ("牵头单位", 1106),
+    ("状态", 946),
+    ("牵头单位", 1360),
 ]
 CELLS = [
     "{{ r.no }}",
@@ -212,6 +214,9 @@ def _table(document) -> None:
         va = OxmlElement("w:vAlign")
         va.set(qn("w:val"), "center")
         tcpr.append(va)
+    for row in (rows[0], rows[2], rows[5]):  # room above and below one-line cells
+        row.height = Twips(420)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     for i in (6, 7, 8):
         rows[i].cells[0].paragraphs[0].add_run("{%tr endfor %}")
 
@@ -252,6 +257,7 @@ def build_notice(out: Path) -> Path:
     _p(d)
     _p(d, "{{ doc.number or doc.issue }}", "发文字号")
     _border(d.paragraphs[-1], "bottom", 8, L.RED, space=11)
+    _p(d)  # GB 7.3.1: the title two lines under the red rule
     _p(d)
     title = _p(d, "关于{{ period.year }}年{{ period.month }}月份重点民生实事", "公文标题")
     title.runs[0].add_break()
