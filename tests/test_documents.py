@@ -458,7 +458,9 @@ def test_misspelt_attribute_names_the_paragraph(cfg, report, tmp_path):
     with pytest.raises(UserError) as e:
         render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=bad)
     msg = e.value.render()
-    assert "「complete」不是程序提供的内容" in msg and "正文第12段「{{ period.year }}年全市共安排" in msg
+    paras = [p.text for p in docx.Document(str(TEMPLATE)).paragraphs]
+    n = 1 + next(i for i, t in enumerate(paras) if t.startswith("{{ period.year }}年全市共安排"))
+    assert "「complete」不是程序提供的内容" in msg and f"正文第{n}段「{{{{ period.year }}}}年全市共安排" in msg
 
 
 def test_unclosed_if_names_the_paragraph(cfg, report, tmp_path):
