@@ -483,3 +483,33 @@ class Ledger:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    # -- document numbers (发文字号 / 期数) ------------------------------------------------
+    def document_number(self, kind: str, year: int, period: str, choose) -> int:
+        """The number of `period`'s document of `kind` in `year`, assigned once and kept.
+
+        `choose(existing)` gets the year's numbers so far (period code → number) and returns the
+        number for a period that has none yet (pipeline.documents.numbering.choose)."""
+        db = self.db
+        db.execute(
+            """CREATE TABLE IF NOT EXISTS document_numbers (
+                kind TEXT NOT NULL, year INTEGER NOT NULL, period TEXT NOT NULL, number INTEGER NOT NULL,
+                assigned TEXT NOT NULL, PRIMARY KEY (kind, year, period), UNIQUE (kind, year, number))"""
+        )
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = db.execute("SELECT period, number FROM document_numbers WHERE kind = ? AND year = ?", (kind, year))
+            existing = {p: n for p, n in rows}
+            if period in existing:
+                db.execute("COMMIT")
+                return existing[period]
+            number = int(choose(existing))
+            db.execute(
+                "INSERT INTO document_numbers (kind, year, period, number, assigned) VALUES (?, ?, ?, ?, ?)",
+                (kind, year, period, number, dt.datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+            return number
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
