@@ -11,6 +11,7 @@ INPUTS ?= inputs
 OUTPUTS ?= outputs
 PERIOD ?=
 PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
+PDF_ARG = $(if $(PDF),--pdf,)
 
 .PHONY: setup monthly dekad quarterly status templates simulate ingest check check-config test lint bench clean
 
@@ -24,13 +25,13 @@ $(STAMP): setup.cfg pyproject.toml
 	@touch $(STAMP)
 
 monthly: $(STAMP)
-	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
 dekad: $(STAMP)
-	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
 quarterly: $(STAMP)
-	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG)
+	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
 status: $(STAMP)
 	@$(BIN)/minsheng status --config $(CONFIG) --outputs $(OUTPUTS) $(PERIOD_ARG)

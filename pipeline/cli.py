@@ -263,13 +263,14 @@ def _cycle_command(name: str, kind: str, label: str):
         "--period",
         metavar="期别",
         default=None,
-        help="期别，如 2023-05、2023-05-2、2023-Q2；默认处理文件夹中的全部期别",
+        help="期别，如 2023-05、2023-05-2、2023-Q2；默认为有报表的最近一期",
     )
-    def command(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None) -> None:
+    @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装 LibreOffice）")
+    def command(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None, pdf: bool) -> None:
         from .jobs import run_cycle
 
         cfg = _load(config_path)
-        click.echo(run_cycle(cfg, kind, inputs_dir, period, outputs_dir).render())
+        click.echo(run_cycle(cfg, kind, inputs_dir, period, outputs_dir, pdf=pdf).render())
 
     return command
 

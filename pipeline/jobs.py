@@ -81,7 +81,9 @@ def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressRepor
     return build_report(cfg, snap, before)
 
 
-def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs: Path = Path("outputs")) -> JobReport:
+def run_cycle(
+    cfg: Config, kind: str, inputs: Path, period: str | None, outputs: Path = Path("outputs"), pdf: bool = False
+) -> JobReport:
     """Ingest what is in inputs/ (or the demo returns), then the period's report and materials."""
     name = document_name(cfg, kind)
     if name is None:
@@ -108,6 +110,19 @@ def run_cycle(cfg: Config, kind: str, inputs: Path, period: str | None, outputs:
         return job
     job.report = progress_report(cfg, outputs, target)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
+    if kind == "month":
+        from .documents.monthly import render_notice
+
+        prev = previous_period(target)
+        before = progress_report(cfg, outputs, prev) if prev is not None else None
+        with Ledger.for_config(cfg, outputs) as ledger:
+            job.outputs.append(render_notice(cfg, job.report, outputs, ledger=ledger, previous=before))
+    else:
+        job.lines.append(f"{name}正在开发中，本次先生成进展汇总表。")
+    if pdf:
+        from .documents.pdf import to_pdf
+
+        job.outputs.extend(to_pdf([p for p in job.outputs if p.suffix == ".docx"]))
     job.lines.append("")
     job.lines.extend(summary_lines(job.report))
     job.lines.extend(f"已生成：{path}" for path in job.outputs)

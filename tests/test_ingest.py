@@ -285,6 +285,12 @@ def test_monthly_job_demo_on_an_empty_inputs_folder(sample_config_path, tmp_path
     assert "2023年5月（截至2023年5月31日，序时进度 41.7%）" in result.output and "绿灯" in result.output
     ws = openpyxl.load_workbook(summary)["总表"]
     assert ws["A1"].value.startswith("2023年5月")
+    notice = tmp_path / "outputs" / "demo" / "2023-05" / "月通报.docx"
+    assert f"已生成：{Path('outputs') / 'demo' / '2023-05' / notice.name}" in result.output
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(notice).paragraphs)
+    assert "关于2023年5月份" in text and "通报" in text
     (school,) = [r for r in ws.iter_rows(values_only=True) if r[3] == "乡镇标准化寄宿制学校"]
     assert "责任单位：某县人力资源和社会保障局" in school[-1]  # the project's co, in 备注
     again = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
