@@ -194,13 +194,12 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.severity != ERROR, f.unit_name or "~", f.file, _cell_order(f.cell)))
 
 
-def _finding_row(ws, f: dict, r: int, i: int, item: Finding) -> None:
-    style = f["err"] if item.severity == ERROR else f["cell"]
-    values = [
-        str(i),
+def finding_cells(item: Finding, unit_name: str = "") -> list[str]:
+    """A finding as the cells of FINDING_COLUMNS after 序号 (severity … rule code)."""
+    return [
         str(item.severity),
         item.title,
-        item.unit_name or item.unit_code,
+        item.unit_name or unit_name or item.unit_code,
         item.file,
         item.sheet,
         item.cell,
@@ -210,6 +209,11 @@ def _finding_row(ws, f: dict, r: int, i: int, item: Finding) -> None:
         item.hint,
         item.code,
     ]
+
+
+def _finding_row(ws, f: dict, r: int, i: int, item: Finding) -> None:
+    style = f["err"] if item.severity == ERROR else f["cell"]
+    values = [str(i), *finding_cells(item)]
     for c, v in enumerate(values):
         ws.write_string(r, c, v, style if c < 2 else f["cell"])
     ws.set_row(r, _height(item.message, 50))

@@ -25,7 +25,7 @@ from .forms import WORKBOOK_OPTIONS, display_width, safe_filename
 from .model import ReturnStatus
 from .numbers import fmt_number, number_decimals, round_half_up
 from .periods import cn_date, parse_period
-from .reports import FINDING_COLUMNS
+from .reports import FINDING_COLUMNS, finding_cells
 
 HEADER_ROW = 2  # rows 0-1: title and subtitle; row 2: column headings; data from row 3
 FIRST_ROW = HEADER_ROW + 1
@@ -689,18 +689,7 @@ class _Writer:
         f = self.f
         for i, item in enumerate(items, start=1):
             row = HEADER_ROW + i
-            values = [
-                item.severity,
-                item.title,
-                item.unit_name or self.unit_name(item.unit_code),
-                item.file,
-                item.sheet,
-                item.cell,
-                item.indicator_name,
-                item.raw[:500],
-                item.message,
-                item.hint,
-            ]
+            values = finding_cells(item, self.unit_name(item.unit_code))[:-1]  # no rule code column here
             ws.write_number(row, 0, i, f.integer())
             for c, v in enumerate(values, start=1):
                 ws.write_string(row, c, _plain(v), f.err if c == 1 and item.is_error else f.text)

@@ -319,26 +319,43 @@ def _light(cfg: Config, status: Status, gap: float | None) -> Light:
 
 
 # -- totals -----------------------------------------------------------------------------------
-def summed_total(
-    cfg: Config, period: Period, ind: Indicator, key: str, areas: list[Line], previous: float | None
-) -> Line:
+def _total_base(ind: Indicator, label: str, previous: float | None) -> dict:
+    """The fields every total line of an indicator shares."""
+    return dict(
+        key=ind.id,
+        indicator_id=ind.id,
+        area_code=None,
+        label=label,
+        target=numeric_target(ind, None),
+        target_text=target_text(ind, None),
+        provisional=bool(ind.provisional),
+        previous=previous,
+    )
+
+
+def _incomplete(base: dict, value: float | None, period: str | None, lacking: list[Line],
+                how: str, sources: tuple, what: str) -> Line:  # fmt: skip
+    """A total that lacks some part: the known part shown with the mark, status of the worst missing part."""
+    worst = min((a.status for a in lacking), key=WORST_FIRST.index)
+    names = "、".join(a.label for a in lacking)
+    return Line(**base, value=value, stage=None, value_period=period, stale=False, increment=None, **NO_RATE,
+                status=worst, light=Light.none, incomplete=True, how=how, sources=sources,
+                note=f"{names}{worst.value}，{what}不完整")  # fmt: skip
+
+
+def _latest(lines: list[Line]) -> str | None:
+    periods = sorted({a.value_period for a in lines if a.value_period}, key=lambda c: parse_period(c).end)
+    return periods[-1] if periods else None
+
+
+def summed_total(cfg: Config, period: Period, ind: Indicator, areas: list[Line], previous: float | None) -> Line:
     """The total of an indicator whose areas are reported separately: the sum of its areas.
 
     Summable kinds only; rates and standards are never summed: their total takes the worst area
     status. A total that lacks an area (未报送, 数据有误, 未填) is incomplete: the partial sum is shown
     with the mark, never as the total.
     """
-    target = numeric_target(ind, None)
-    base = dict(
-        key=key,
-        indicator_id=ind.id,
-        area_code=None,
-        label=TOTAL_LABEL,
-        target=target,
-        target_text=target_text(ind, None),
-        provisional=bool(ind.provisional),
-        previous=previous,
-    )
+    base = _total_base(ind, TOTAL_LABEL, previous)
     if _is_level(ind) or ind.kind == Kind.milestone:
         worst = min((a.status for a in areas), key=WORST_FIRST.index) if areas else Status.missing
         return Line(
@@ -361,67 +378,22 @@ def summed_total(
     how = " + ".join(fmt_number(a.value) for a in known)
     if scale != 1.0 and known:
         how = f"({how}) × {fmt_number(scale)}"
-    periods = sorted({a.value_period for a in known if a.value_period}, key=lambda c: parse_period(c).end)
     if lacking:
-        worst = min((a.status for a in lacking), key=WORST_FIRST.index)
-        names = "、".join(a.label for a in lacking)
-        return Line(
-            **base,
-            value=partial,
-            stage=None,
-            value_period=periods[-1] if periods else None,
-            stale=False,
-            increment=None,
-            **NO_RATE,
-            status=worst,
-            light=Light.none,
-            incomplete=True,
-            how=how,
-            sources=sources,
-            note=f"{names}{worst.value}，合计不完整",
-        )
-    return judge(cfg, period, ind, base, partial, None, periods[-1] if periods else None, sources, ind.unit, how=how)
+        return _incomplete(base, partial, _latest(known), lacking, how, sources, "合计")
+    return judge(cfg, period, ind, base, partial, None, _latest(known), sources, ind.unit, how=how)
 
 
 def sites_total(cfg: Config, period: Period, ind: Indicator, sites: list[Line], previous: float | None) -> Line:
     """A count of named sites: how many reached the target stage. A site without a figure leaves it incomplete."""
-    base = dict(
-        key=ind.id,
-        indicator_id=ind.id,
-        area_code=None,
-        label="",
-        target=numeric_target(ind, None),
-        target_text=target_text(ind, None),
-        provisional=bool(ind.provisional),
-        previous=previous,
-    )
+    base = _total_base(ind, "", previous)
     lacking = [s for s in sites if s.status in NO_FIGURE]
     reached = [s for s in sites if s.status == Status.done]
     sources = tuple(src for s in sites for src in s.sources)
     names_done = "、".join(s.label for s in reached) or "无"
     how = f"{len(reached)} ÷ {fmt_number(base['target'])}（达到「{ind.target_stage}」的：{names_done}）"
     if lacking:
-        worst = min((s.status for s in lacking), key=WORST_FIRST.index)
-        names = "、".join(s.label for s in lacking)
-        return Line(
-            **base,
-            value=float(len(reached)),
-            stage=None,
-            value_period=None,
-            stale=False,
-            increment=None,
-            **NO_RATE,
-            status=worst,
-            light=Light.none,
-            incomplete=True,
-            how=how,
-            sources=sources,
-            note=f"{names}{worst.value}，计数不完整",
-        )
-    periods = sorted({s.value_period for s in sites if s.value_period}, key=lambda c: parse_period(c).end)
-    return judge(
-        cfg, period, ind, base, float(len(reached)), None, periods[-1] if periods else None, sources, ind.unit, how=how
-    )
+        return _incomplete(base, float(len(reached)), None, lacking, how, sources, "计数")
+    return judge(cfg, period, ind, base, float(len(reached)), None, _latest(sites), sources, ind.unit, how=how)
 
 
 def project_lines(
@@ -446,7 +418,7 @@ def project_lines(
     elif own is not None:
         total = figure_line(cfg, snap, period, ind, own, prev_value(own.key))
     elif areas:
-        total = summed_total(cfg, period, ind, ind.id, list(areas), prev_value(ind.id))
+        total = summed_total(cfg, period, ind, list(areas), prev_value(ind.id))
     else:  # nobody reports it (a config check forbids this; keep the count honest anyway)
         total = figure_line(cfg, snap, period, ind, Row(ind.id, "", None, ""), None)
     return total, areas
