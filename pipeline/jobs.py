@@ -16,7 +16,7 @@ from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
 from .ledger import Ledger
-from .periods import Period, parse_period, parse_period_in
+from .periods import PERIOD_KINDS, Period, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
@@ -64,10 +64,12 @@ def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
         if s["status"] != "accepted" or not s["period"]:
             continue
         p = parse_period(s["period"])
-        if p.year != year or (kind == "dekad" and p.kind != "dekad"):
+        if p.year != year:
             continue
-        enclosing = p if p.kind == kind else p.parent(kind) if kind != "dekad" else None
-        if enclosing is not None and counts_for(enclosing, p):
+        if PERIOD_KINDS.index(p.kind) > PERIOD_KINDS.index(kind):
+            continue  # a year's return says nothing about which quarter is the latest
+        enclosing = p if p.kind == kind else p.parent(kind)
+        if counts_for(enclosing, p):
             found.append(enclosing)
     return max(found, key=lambda q: q.end) if found else None
 

@@ -85,3 +85,21 @@ def test_status_command_table_json_and_empty_ledger(sample_config, sample_config
     assert sum(data["overall"]["counts"].values()) == data["overall"]["indicators"]
     icu = next(i for i in data["indicators"] if i["id"] == "icu")
     assert icu["total"]["status"] == "未报送" and icu["total"]["value_period"] == "2023-04"
+
+
+class _Subs:
+    def __init__(self, codes):
+        self.rows = [{"status": "accepted", "period": c} for c in codes]
+
+    def submissions(self):
+        return self.rows
+
+
+def test_latest_period_of_each_kind():
+    from pipeline.jobs import latest_period
+
+    ledger = _Subs(["2023-04", "2023-05-2", "2023-06", "2023"])
+    assert latest_period(ledger, "month", 2023).code == "2023-06"
+    assert latest_period(ledger, "dekad", 2023).code == "2023-05-2"  # only 旬 returns make a 旬
+    assert latest_period(ledger, "quarter", 2023).code == "2023-Q2"  # June closes Q2; the year return is ignored
+    assert latest_period(_Subs(["2023-05"]), "quarter", 2023) is None  # May does not close a quarter
