@@ -7,6 +7,7 @@ tool does without touching the real ledger.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     return periods
 
 
+def fresh_demo(cfg: Config, demo: Path) -> None:
+    """The demo is remade when the config changed (or is another county's): its returns follow the config."""
+    marker = demo / ".config"
+    stamp = f"{cfg.office.name}|{cfg.year}|{cfg.fingerprint()}"
+    if demo.exists() and (not marker.exists() or marker.read_text(encoding="utf-8") != stamp):
+        shutil.rmtree(demo)
+    demo.mkdir(parents=True, exist_ok=True)
+    marker.write_text(stamp, encoding="utf-8")
+
+
 def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
     """The latest period of `kind` that some accepted return counts for."""
     found = []
@@ -101,6 +112,7 @@ def run_cycle(
     if not has_returns:
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
+        fresh_demo(cfg, outputs)
         demo_inputs(cfg, kind, inputs)
         job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
     result = run_ingest(cfg, inputs, outputs, None)

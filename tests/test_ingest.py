@@ -342,3 +342,19 @@ def test_messy_returns_of_every_shipped_config(config, tmp_path):
     # Clean units raise no errors: every 错误 is one the simulator planted.
     planted_cells = {(p.unit_code, p.cell) for p in sim.planted}
     assert all((f.unit_code, f.cell) in planted_cells for f in findings if f.is_error)
+
+
+def test_the_demo_follows_the_config(sample_config_path, tmp_path, monkeypatch):
+    """Another county's config (or an edited one) gets a fresh demo, not the old county's ledger."""
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
+    assert first.exit_code == 0, first.output
+    import yaml
+
+    data = yaml.safe_load(sample_config_path.read_text(encoding="utf-8"))
+    data["office"]["name"] = "另一个县民生实事办公室"
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    second = CliRunner().invoke(cli, ["monthly", "--config", str(other)])
+    assert second.exit_code == 0, second.output
+    assert "另一个县民生实事办公室" in second.output and "版本不同" not in second.output
