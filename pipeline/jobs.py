@@ -130,7 +130,10 @@ def run_cycle(
         prev = previous_period(target)
         before = progress_report(cfg, outputs, prev) if prev is not None else None
         with Ledger.for_config(cfg, outputs) as ledger:
-            job.outputs.append(render_notice(cfg, job.report, outputs, ledger=ledger, previous=before))
+            try:
+                job.outputs.append(render_notice(cfg, job.report, outputs, ledger=ledger, previous=before))
+            except PermissionError:
+                raise UserError(held_open(outputs / target.code / f"{name}.docx")) from None
     else:
         job.lines.append(f"{name}正在开发中，本次先生成进展汇总表。")
     if pdf:
@@ -155,7 +158,11 @@ def write_materials(cfg: Config, report: ProgressReport, out_dir: Path) -> Path:
     try:
         return write_summary(cfg, report, path)
     except PermissionError:
-        raise UserError(f"无法写入「{path}」：文件可能正在 Excel 或 WPS 中打开。请关闭该文件后重新运行。") from None
+        raise UserError(held_open(path)) from None
+
+
+def held_open(path: Path) -> str:
+    return f"无法写入「{path}」：文件可能正在 Excel、Word 或 WPS 中打开。请关闭该文件后重新运行。"
 
 
 def _example(year: int, kind: str) -> str:

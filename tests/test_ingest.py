@@ -358,3 +358,18 @@ def test_the_demo_follows_the_config(sample_config_path, tmp_path, monkeypatch):
     second = CliRunner().invoke(cli, ["monthly", "--config", str(other)])
     assert second.exit_code == 0, second.output
     assert "另一个县民生实事办公室" in second.output and "版本不同" not in second.output
+
+
+def test_a_summary_held_open_is_a_plain_message(sample_config_path, tmp_path, monkeypatch):
+    """On Windows a workbook open in Excel/WPS cannot be replaced: say which file, no traceback."""
+    import pipeline.summary_workbook as sw
+
+    monkeypatch.chdir(tmp_path)
+
+    def locked(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sw, "write_summary", locked)
+    result = CliRunner().invoke(cli, ["monthly", "--config", str(sample_config_path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "重点民生实事进展汇总表.xlsx」：文件可能正在 Excel、Word 或 WPS 中打开" in result.output
