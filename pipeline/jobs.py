@@ -44,13 +44,9 @@ def document_name(cfg: Config, kind: str) -> str | None:
 
 def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     """Simulated returns for two periods, the later one with the usual mistakes planted."""
-    returns = cfg.reporting.return_kinds()
-    suffixes = (
-        DEMO_PERIODS[kind]
-        if kind == "dekad" and "dekad" in returns
-        else DEMO_PERIODS["quarter" if kind == "quarter" else "month"]
-    )
-    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in suffixes]
+    # an office whose units return no 旬 forms gets monthly demo returns for its 旬简报 too
+    key = "month" if kind == "dekad" and "dekad" not in cfg.reporting.return_kinds() else kind
+    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in DEMO_PERIODS[key]]
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():
@@ -87,11 +83,22 @@ def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
 
 def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressReport:
     """The report for a period, with the previous period of the same kind for 本期新增 and changes."""
+    return progress_reports(cfg, outputs, period)[0]
+
+
+def progress_reports(cfg: Config, outputs: Path, period: Period) -> tuple[ProgressReport, ProgressReport | None]:
+    """The period's report and the previous period's (None in the first period of the year).
+
+    Three snapshots, each read once: the period, the one before, and the one before that (the
+    previous report's own 本期新增)."""
+    chain = [period]
+    while len(chain) < 3 and (earlier := previous_period(chain[-1])) is not None:
+        chain.append(earlier)
     with Ledger.for_config(cfg, outputs) as ledger:
-        snap = read_snapshot(ledger, cfg, period)
-        prev = previous_period(period)
-        before = read_snapshot(ledger, cfg, prev) if prev is not None else None
-    return build_report(cfg, snap, before)
+        snaps = [read_snapshot(ledger, cfg, p) for p in chain] + [None]
+    now = build_report(cfg, snaps[0], snaps[1])
+    before = build_report(cfg, snaps[1], snaps[2]) if snaps[1] is not None else None
+    return now, before
 
 
 def run_cycle(
@@ -122,13 +129,11 @@ def run_cycle(
     if target is None:
         job.lines.append(f"台账中还没有任何{KIND_WORDS[kind]}的报表，暂不能生成{name}。")
         return job
-    job.report = progress_report(cfg, outputs, target)
+    job.report, before = progress_reports(cfg, outputs, target)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
     if kind == "month":
         from .documents.monthly import render_notice
 
-        prev = previous_period(target)
-        before = progress_report(cfg, outputs, prev) if prev is not None else None
         with Ledger.for_config(cfg, outputs) as ledger:
             try:
                 job.outputs.append(render_notice(cfg, job.report, outputs, ledger=ledger, previous=before))

@@ -92,7 +92,7 @@ def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):
     if not by_id:
         return {}, {}
     owner = {r.key: unit for unit, rows in rows_by_unit(cfg).items() for r in rows}
-    entries: dict[str, list[tuple[tuple, Entry]]] = defaultdict(list)
+    entries: dict[str, list[tuple[tuple, int, Entry]]] = defaultdict(list)
     marks = ",".join("?" * len(by_id))
     cur = ledger.db.execute(
         f"""SELECT submission_id, row_key, sheet, cell, raw_text, value_num, value_text, status, flagged
@@ -104,19 +104,14 @@ def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):
         entry = Entry(
             ValueStatus(status), num, text, s["period"], s["_period"].end, bool(flagged), _source(s, sheet, cell, raw)
         )
-        entries[key].append(((s["_period"].end, s["received_order"]), entry))
-    current_ids = {s["id"] for s in current_sub.values()}
+        entries[key].append(((s["_period"].end, s["received_order"]), sid, entry))
     rows, series = {}, {}
     for key, items in entries.items():
         items.sort(key=lambda x: x[0])
         unit = owner.get(key, "")
         held = current_sub.get(unit)
-        current = None
-        if held is not None and held["id"] in current_ids:
-            current = next(
-                (e for order, e in reversed(items) if order == (held["_period"].end, held["received_order"])), None
-            )
-        ok = [e for _, e in items if e.ok]
+        current = next((e for _, sid, e in items if held is not None and sid == held["id"]), None)
+        ok = [e for _, _, e in items if e.ok]
         rows[key] = RowValues(key, unit, current, ok[-1] if ok else None)
         by_period: dict[str, float] = {}
         for e in ok:

@@ -183,7 +183,7 @@ def judge(
             light=Light.none,
             how=how,
         )
-    if _is_level(ind):
+    if _judged_as_level(ind):
         return _level_line(cfg, period, ind, out, value, target, row_unit, how)
     # Cumulative (or stock with a baseline): share of the target against 序时.
     start = ind.baseline if ind.stock and ind.baseline is not None and row_unit == ind.unit else 0.0
@@ -214,7 +214,7 @@ def judge(
     )
 
 
-def _is_level(ind: Indicator) -> bool:
+def _judged_as_level(ind: Indicator) -> bool:
     """Judged as a level reached or not, not as a share of the year against 序时."""
     return ind.kind in (Kind.rate, Kind.standard) or ind.is_share_percent or (ind.stock and ind.baseline is None)
 
@@ -356,7 +356,7 @@ def summed_total(cfg: Config, period: Period, ind: Indicator, areas: list[Line],
     with the mark, never as the total.
     """
     base = _total_base(ind, TOTAL_LABEL, previous)
-    if _is_level(ind) or ind.kind == Kind.milestone:
+    if _judged_as_level(ind) or ind.kind == Kind.milestone:
         worst = min((a.status for a in areas), key=WORST_FIRST.index) if areas else Status.missing
         return Line(
             **base,
