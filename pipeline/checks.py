@@ -95,7 +95,7 @@ class History:
 class CheckContext:
     cfg: Config
     ret: FormReturn
-    history: History
+    history: History | None  # None until check_rest: the local rules run without it
     judged: dict[str, Judged] = field(default_factory=dict)
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (key, field) → (text, cell)
     findings: list[Finding] = field(default_factory=list)
@@ -139,8 +139,24 @@ def fmt(x: float) -> str:
 
 
 def check_return(cfg: Config, ret: FormReturn, history: History) -> CheckContext:
-    ctx = CheckContext(cfg, ret, history)
-    for rule in RULE_FUNCTIONS:
+    """Every rule, in order: the local ones, then the ones that read the unit's earlier returns."""
+    return check_rest(check_local(cfg, ret), history)
+
+
+def check_local(cfg: Config, ret: FormReturn) -> CheckContext:
+    """The rules before the first that reads history: they need nothing but the file, so they
+    run where it is read (a worker process). The context has no history yet (None): a local rule
+    that reached for it would fail at once, not silently judge against nothing."""
+    ctx = CheckContext(cfg, ret, None)
+    for rule in LOCAL_RULES:
+        rule(ctx)
+    return ctx
+
+
+def check_rest(ctx: CheckContext, history: History) -> CheckContext:
+    """The remaining rules, from the first that compares with earlier returns, in order."""
+    ctx.history = history
+    for rule in HISTORY_RULES:
         rule(ctx)
     return ctx
 
@@ -554,3 +570,8 @@ RULE_FUNCTIONS = [
     rule_area_sum,
     rule_lag_reason,
 ]
+# Split where history is first read: rules keep their order, so findings and exclusions are the
+# same as running the list in one go (later rules see what rule_decrease excluded).
+_SPLIT = RULE_FUNCTIONS.index(rule_decrease)
+LOCAL_RULES = RULE_FUNCTIONS[:_SPLIT]
+HISTORY_RULES = RULE_FUNCTIONS[_SPLIT:]

@@ -18,27 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import messages
-from .checks import History, check_return
+from .checks import CheckContext, History, check_rest
 from .config import Config
-from .extract import FormReturn, Rejected, extract, guess_identity
+from .extract import FormReturn, guess_identity
 from .findings import Finding
-from .formspec import reporting_units, rows_by_unit
+from .formspec import reporting_units
 from .ledger import Ledger, StoredValue, Submission, SubmissionStatus, ledger_path
 from .lock import outputs_lock
 from .model import ReturnStatus
 from .periods import Period, cn_date, parse_period, report_deadline
-from .readers import (
-    Discovered,
-    FileProblem,
-    RawWorkbook,
-    Reader,
-    discover,
-    peek_properties,
-    read_files,
-    read_workbook,
-)
+from .prepare import Intake, attach, crashed, intake_job, prepare
+from .readers import MAX_FILE_BYTES, Discovered, Reader, discover, peek_properties, read_workbook
 from .reports import ChaseRow, ReportLocked, UnitTally, write_chase_list, write_findings_report
 from .values import clean_text, parse_filled_date, raw_text
+from .workers import run_ordered
 
 IGNORED_HINTS = messages.IGNORED_HINTS
 # Rejections that depend on the config, not on the file: read again when the config changes.
@@ -121,13 +114,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive(source: Path, digest: str, archive_dir: Path) -> str:
-    """Byte-identical copy under its hash, path relative to outputs/; a kill leaves no half file."""
+def archive(source: Path, digest: str, archive_dir: Path, data: bytes | None = None) -> str:
+    """Byte-identical copy under its hash, path relative to outputs/; a kill leaves no half file.
+
+    `data` is the file's content when it has been read already: it is written, not read again."""
     target = archive_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(source, tmp)
+        if data is None:
+            shutil.copyfile(source, tmp)
+        else:
+            tmp.write_bytes(data)
         os.replace(tmp, target)
     return target.relative_to(archive_dir.parent).as_posix()
 
@@ -139,23 +137,43 @@ def ingest(
     period: Period | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     reader: Reader = read_workbook,
+    files: list[Discovered] | None = None,
 ) -> IngestResult:
-    """Read every file under inputs/ into the ledger and return what happened to each."""
+    """Read every file under inputs/ into the ledger and return what happened to each.
+
+    Files go by in order of their time: each is read once (its hash taken from the same bytes),
+    prepared in a worker (pipeline.prepare), then judged against the unit's earlier returns and
+    stored here, one ledger transaction per file. `files` is a discovery already made by the caller.
+    `progress` wraps the list of files and is advanced as each one is done.
+    """
     result = IngestResult()
-    expected = rows_by_unit(cfg)
-    files = discover(inputs) if inputs.is_dir() else []
-    files.sort(key=lambda d: (d.path.stat().st_mtime, d.relative))
+    if files is None:
+        files = discover(inputs) if inputs.is_dir() else []
+    files = sorted(files, key=lambda d: (d.mtime, d.relative))
     touched: set[str] = set()
+    job = intake_job(cfg)
+    intake: Intake = job.local
     with outputs_lock(outputs), Ledger.for_config(cfg, outputs) as ledger:
         result.ledger = ledger.path
-        plans = _plan(cfg, files, ledger, result)
-        to_read = [found.path for found, plan in plans if plan[0] == "read"]
-        raws = read_files(to_read, reader=reader)
-        iterator = progress(plans) if progress else plans
+        planner = _Planner(cfg, ledger)
+        ticks = iter(progress(files)) if progress else None
         unplaced = False
-        for found, plan in iterator:
+        stream = run_ordered(
+            (planner.plan(found) for found in files),
+            lambda item: (
+                (reader, str(item[0].path.resolve()), item[0].relative, item[1][3]) if item[1][0] == "read" else None
+            ),
+            prepare,
+            job,
+            crashed,
+        )
+        for (found, plan), answer in stream:
+            if ticks is not None:
+                next(ticks, None)
             if plan[0] == "read":
-                outcome = _read_one(cfg, found, next(raws), expected, ledger, outputs / "archive", period, result, plan)
+                outcome = _read_one(
+                    intake, found, attach(intake, answer), ledger, outputs / "archive", period, result, plan
+                )
             else:
                 outcome = plan[1]
             result.outcomes.append(outcome)
@@ -164,6 +182,7 @@ def ingest(
                     touched.add(outcome.period)
                 elif outcome.status == FileStatus.rejected:
                     unplaced = True
+        result.run_notes[:0] = planner.notes  # notes about files not read come first, in file order
         if unplaced:  # a file tied to no period is listed in every period's report
             touched.update(ledger.periods())
         if period is not None:
@@ -172,74 +191,85 @@ def ingest(
     return result
 
 
-def _plan(cfg: Config, files: list[Discovered], ledger: Ledger, result: IngestResult) -> list:
-    """What to do with each file before anything is read: (found, ("read", replaces) | ("done", outcome))."""
-    batch_seen: dict[str, str] = {}
-    reread = ledger.rejected_for_config(cfg.fingerprint(), CONFIG_CODES)
-    plans = []
-    for found in files:
+class _Planner:
+    """What to do with each file before it is read: ("read", digest, replaces, data) or ("done", outcome).
+
+    The file's bytes are read here, once: hashed, then handed to the reader and the archive.
+    Decisions depend only on the ledger as it was before the run and on the files before this one.
+    """
+
+    def __init__(self, cfg: Config, ledger: Ledger):
+        self.ledger = ledger
+        self.seen: dict[str, str] = {}
+        self.reread = ledger.rejected_for_config(cfg.fingerprint(), CONFIG_CODES)
+        self.notes: list[Finding] = []
+
+    def plan(self, found: Discovered) -> tuple[Discovered, tuple]:
         rel = found.relative
         if found.kind == "ignored":
-            result.run_notes.append(
-                Finding("F-IGNORED", messages.IGNORED, file=rel, hint=IGNORED_HINTS.get(found.path.suffix.lower(), ""))
+            hint = IGNORED_HINTS.get(found.path.suffix.lower(), "")
+            self.notes.append(Finding("F-IGNORED", messages.IGNORED, file=rel, hint=hint))
+            return found, ("done", FileOutcome(rel, FileStatus.ignored))
+        data, digest = _content(found)
+        if digest in self.seen:
+            self.notes.append(
+                Finding("F-DUPLICATE-FILE", f"与本批中的「{self.seen[digest]}」内容完全相同，只入账一次", file=rel)
             )
-            plans.append((found, ("done", FileOutcome(rel, FileStatus.ignored))))
-            continue
-        digest = sha256_of(found.path)
-        if digest in batch_seen:
-            result.run_notes.append(
-                Finding("F-DUPLICATE-FILE", f"与本批中的「{batch_seen[digest]}」内容完全相同，只入账一次", file=rel)
-            )
-            plans.append((found, ("done", FileOutcome(rel, FileStatus.duplicate))))
-            continue
-        batch_seen[digest] = rel
-        known = ledger.known(digest)
-        if known is not None and digest in reread:
-            plans.append((found, ("read", digest, reread[digest])))
-            continue
+            return found, ("done", FileOutcome(rel, FileStatus.duplicate))
+        self.seen[digest] = rel
+        known = self.ledger.known(digest)
+        if known is not None and digest in self.reread:
+            return found, ("read", digest, self.reread[digest], data)
         if known is not None:
             if known[1] != found.path.name:
-                result.run_notes.append(
+                self.notes.append(
                     Finding("F-DUPLICATE-FILE", f"与此前已处理的「{known[1]}」内容完全相同，不重复入账", file=rel)
                 )
-            plans.append((found, ("done", FileOutcome(rel, FileStatus.already, known[3] or "", known[4] or ""))))
-            continue
-        plans.append((found, ("read", digest, None)))
-    return plans
+            return found, ("done", FileOutcome(rel, FileStatus.already, known[3] or "", known[4] or ""))
+        return found, ("read", digest, None, data)
+
+
+def _content(found: Discovered) -> tuple[bytes | None, str]:
+    """The file's bytes and their SHA-256, from one read; a file too big to be a form is hashed in
+    chunks and not kept (the reader refuses it by its size)."""
+    if found.size > MAX_FILE_BYTES:
+        return None, sha256_of(found.path)
+    data = found.path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def _read_one(
-    cfg: Config,
+    intake: Intake,
     found: Discovered,
-    raw: RawWorkbook | FileProblem,
-    expected,
+    answer: tuple,
     ledger: Ledger,
     archive_dir: Path,
     period: Period | None,
     result: IngestResult,
     plan: tuple,
 ) -> FileOutcome:
+    cfg = intake.cfg
     rel = found.relative
-    _, digest, replaces = plan
-    stat = found.path.stat()
+    _, digest, replaces, data = plan
     sub = Submission(
         sha256=digest,
         original_path=rel,
         original_name=found.path.name,
-        size=stat.st_size,
-        mtime=dt.datetime.fromtimestamp(stat.st_mtime).isoformat(timespec="seconds"),
+        size=found.size,
+        mtime=dt.datetime.fromtimestamp(found.mtime).isoformat(timespec="seconds"),
         archive_path="",
     )
     notes = [Finding("F-REREAD", messages.REREAD, file=rel)] if replaces is not None else []
-    if isinstance(raw, FileProblem):
-        f = Finding(raw.code, raw.message, hint=raw.hint, file=rel)
-        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, f], result, None, replaces)
-    try:
-        ret = extract(raw, rel, cfg, expected)
-    except Rejected as rej:
-        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, *rej.findings], result, raw, replaces)
+    if answer[0] == "problem":
+        f = Finding(answer[1], answer[2], hint=answer[3], file=rel)
+        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, f], result, None, replaces, data)
+    if answer[0] == "rejected":
+        _, findings, unit, period_code = answer
+        guess = (unit, period_code)
+        return _store_rejected(cfg, ledger, sub, found, archive_dir, [*notes, *findings], result, guess, replaces, data)
+    _, ret, ctx = answer
     if period is not None and ret.period != period:
-        archive(found.path, digest, archive_dir)  # every file received is kept, whichever period
+        archive(found.path, digest, archive_dir, data)  # every file received is kept, whichever period
         result.run_notes.append(
             Finding(
                 "F-WRONG-PERIOD",
@@ -255,19 +285,23 @@ def _read_one(
     ret.findings[:0] = [
         dataclasses.replace(n, unit_code=ret.unit_code, unit_name=ret.unit_name, period=ret.period.code) for n in notes
     ]
-    return _store_accepted(cfg, ledger, sub, found, archive_dir, ret, result, replaces)
+    return _store_accepted(cfg, ledger, sub, found, archive_dir, ret, result, replaces, ctx, data)
 
 
-def _store_rejected(cfg, ledger, sub, found, archive_dir, findings, result, raw, replaces) -> FileOutcome:
-    """A refused file goes on the record with whatever unit and period it still shows."""
-    sub.archive_path = archive(found.path, sub.sha256, archive_dir)
+def _store_rejected(cfg, ledger, sub, found, archive_dir, findings, result, guess, replaces, data) -> FileOutcome:
+    """A refused file goes on the record with whatever unit and period it still shows.
+
+    `guess` is the (unit, period code) the reader guessed from the workbook; None when it could
+    not be read as one, and then the document properties are the last resort."""
+    sub.archive_path = archive(found.path, sub.sha256, archive_dir, data)
     unit = next((f.unit_code for f in findings if f.unit_code), None)
     period = next((f.period for f in findings if f.period), None)
     if unit is None or period is None:
-        properties = peek_properties(found.path) if raw is None else None
-        guessed_unit, guessed_period = guess_identity(cfg, sub.original_path, raw, properties)
-        unit = unit or guessed_unit
-        period = period or (guessed_period.code if guessed_period else None)
+        if guess is None:
+            guessed_unit, guessed_period = guess_identity(cfg, sub.original_path, None, peek_properties(found.path))
+            guess = (guessed_unit, guessed_period.code if guessed_period else None)
+        unit = unit or guess[0]
+        period = period or guess[1]
     if period and parse_period(period).year != cfg.year:
         period = None
     name = cfg.unit(unit).name if unit else ""
@@ -325,9 +359,11 @@ def _store_accepted(
     archive_dir: Path,
     ret: FormReturn,
     result: IngestResult,
-    replaces: int | None = None,
+    replaces: int | None,
+    ctx: CheckContext,
+    data: bytes | None,
 ) -> FileOutcome:
-    ctx = check_return(cfg, ret, History(ledger.history(ret.unit_code, cfg.year)))
+    ctx = check_rest(ctx, History(ledger.history(ret.unit_code, cfg.year)))
     findings = ret.findings + ctx.findings
     deadline = report_deadline(ret.period, getattr(cfg.deadlines, ret.period.kind))
     received, source, unclear = received_at(ret, sub.mtime, cfg)
@@ -360,7 +396,7 @@ def _store_accepted(
             )
         )
     header = {k: raw_text(c.raw).strip() or None for k, c in ret.header.items()}
-    sub.archive_path = archive(found.path, sub.sha256, archive_dir)
+    sub.archive_path = archive(found.path, sub.sha256, archive_dir, data)
     sub.status, sub.unit_code, sub.period = SubmissionStatus.accepted, ret.unit_code, ret.period.code
     sub.period_end, sub.identified_by = ret.period.end.isoformat(), ret.identified_by
     sub.config_fingerprint = ret.config_fingerprint
@@ -552,10 +588,11 @@ def run_ingest(
     period: Period | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     reader: Reader = read_workbook,
+    files: list[Discovered] | None = None,
 ) -> IngestResult:
     """The whole ingest stage: ledger, then the two workbooks for each period touched, under one lock."""
     with outputs_lock(outputs):
-        result = ingest(cfg, inputs, outputs, period, progress=progress, reader=reader)
+        result = ingest(cfg, inputs, outputs, period, progress=progress, reader=reader, files=files)
         write_reports(cfg, outputs, result)
     return result
 

@@ -115,14 +115,15 @@ def run_cycle(
         raise UserError(
             f"「{wanted.label}」不是{KIND_WORDS[kind]}期别；{name}请写如 {_example(cfg.year, kind)} 的期别。"
         )
-    has_returns = inputs.is_dir() and any(d.kind == "spreadsheet" for d in discover(inputs))
-    if not has_returns:
+    files = discover(inputs) if inputs.is_dir() else []  # walked once: ingest takes this list
+    if not any(d.kind == "spreadsheet" for d in files):
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
         fresh_demo(cfg, outputs)
         demo_inputs(cfg, kind, inputs)
         job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
-    result = run_ingest(cfg, inputs, outputs, None)
+        files = discover(inputs)
+    result = run_ingest(cfg, inputs, outputs, None, files=files)
     job.lines.append(render_result(result, inputs, outputs))
     with Ledger.for_config(cfg, outputs) as ledger:
         target = wanted or latest_period(ledger, kind, cfg.year)

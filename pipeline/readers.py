@@ -5,7 +5,7 @@ names, visibility, cell grids, and for zip-based files the formulas, error value
 ranges found in the sheet XML). Every way a file can be unusable becomes a `FileProblem` with a
 plain Chinese sentence, never a traceback: a panic inside the Rust reader (a `BaseException`)
 included. `read_files` reads in worker processes, so a reader that aborts or runs out of memory
-costs only its own file, and memory is bounded per file where the OS allows it.
+costs only its own file, and memory is bounded per file where the OS allows it (pipeline.workers).
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ import contextlib
 import io
 import os
 import re
+import stat
+import struct
 import sys
 import zipfile
-from collections import deque
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +36,6 @@ MAX_ZIP_ENTRIES = 2000
 # (zip formats) and every grid is cut to this area after reading.
 MAX_FORM_ROWS = 5000
 MAX_FORM_COLS = 64
-WORKER_MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a reading worker (POSIX only)
-READ_TIMEOUT_S = 60
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -87,20 +87,45 @@ class Discovered:
     path: Path
     relative: str
     kind: str  # spreadsheet, ignored
+    size: int = 0  # from the one stat of the walk
+    mtime: float = 0.0
 
 
 def discover(inputs: Path) -> list[Discovered]:
-    """Every file under inputs/, spreadsheets first classified by suffix; lock and hidden files skipped."""
+    """Every file under inputs/, spreadsheets first classified by suffix; lock and hidden files skipped.
+
+    One walk with one stat per file: the size and time travel with the file, so nothing stats it again.
+    """
     found = []
-    for path in sorted(inputs.rglob("*")):
+    for path, st in sorted(_walk(inputs), key=lambda x: x[0]):
         rel = path.relative_to(inputs)
-        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
-            continue
-        if not path.is_file():
-            continue
         kind = "spreadsheet" if path.suffix.lower() in SPREADSHEET_SUFFIXES else "ignored"
-        found.append(Discovered(path, rel.as_posix(), kind))
+        found.append(Discovered(path, rel.as_posix(), kind, st.st_size, st.st_mtime))
     return found
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Regular files below `folder`, as Path.rglob and is_file see them (a link to a file counts,
+    a linked folder is not entered); hidden names and Office lock files (~$…) left out."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path)
+                continue
+            if entry.name.startswith("~$"):
+                continue
+            st = entry.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            yield path, st
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -139,10 +164,15 @@ def _looks_like_text(chunk: bytes) -> bool:
     return False
 
 
-def check_zip(path: Path) -> dict[str, bytes]:
-    """Open a zip-based workbook safely and return the XML parts we scan ourselves."""
+def check_zip(path: Path, data: bytes | None = None) -> dict[str, bytes]:
+    """Open a zip-based workbook safely and return the XML parts we scan ourselves.
+
+    Every XML part is inflated once, straight from `data` when given (the bytes already read
+    and hashed), to look for DTDs; zipfile reads a part only when something about it is unusual,
+    so that its errors stay the ones staff see.
+    """
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
                 raise FileProblem(
@@ -166,15 +196,17 @@ def check_zip(path: Path) -> dict[str, bytes]:
             parts = {}
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
-                    data = zf.read(info)
-                    if _has_dtd(data):
+                    part = _inflate(data, info) if data is not None else None
+                    if part is None:
+                        part = zf.read(info)
+                    if _has_dtd(part):
                         raise FileProblem(
                             "F-UNSAFE-XML",
                             f"文件内部「{info.filename}」含有不安全的 XML 声明（DTD/实体），已拒收以保护电脑安全",
                             "请单位用 Excel/WPS 打开后重新保存，或重新填写下发的填报表",
                         )
                     if _needed(info.filename):  # every XML part is scanned; only these are kept
-                        parts[info.filename] = data
+                        parts[info.filename] = part
             if is_ods:
                 parts["mimetype"] = ODS_MIME
             if "xl/workbook.bin" in names:
@@ -188,6 +220,43 @@ def check_zip(path: Path) -> dict[str, bytes]:
         raise FileProblem(
             "F-CORRUPT", f"文件无法解压（{type(exc).__name__}），无法打开", "请单位重新发送文件"
         ) from None
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, …, name length, extra length
+_PLAIN_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, patched, strongly encrypted: zipfile's business
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes read straight from the archive in memory, or None when anything is unusual
+    (zipfile then reads it and raises what it raises). Returned only when the length and CRC-32
+    are the ones the directory records, i.e. exactly what zipfile would return."""
+    if info.flag_bits & _PLAIN_FLAGS or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    offset = info.header_offset
+    head = data[offset : offset + _LOCAL_HEADER.size]
+    if len(head) < _LOCAL_HEADER.size:
+        return None
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(head)
+    start = offset + _LOCAL_HEADER.size
+    name = data[start : start + name_length]
+    try:
+        if signature != b"PK\x03\x04" or name.decode("utf-8" if info.flag_bits & 0x800 else "cp437") != (
+            info.orig_filename
+        ):
+            return None
+    except UnicodeDecodeError:
+        return None
+    start += name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    try:
+        part = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(raw, -15)
+    except zlib.error:
+        return None
+    if len(part) != info.file_size or zlib.crc32(part) != info.CRC:
+        return None
+    return part
 
 
 def _needed(name: str) -> bool:
@@ -204,8 +273,8 @@ def _has_dtd(data: bytes) -> bool:
 def _check_area(xml_by_sheet: dict[str, bytes]) -> None:
     """Refuse a sheet whose cells reach far beyond any form, before the reader allocates its grid."""
     for name, xml in xml_by_sheet.items():
-        rows = max((int(m) for m in _ROW_NUMBER.findall(xml)), default=0)
-        cols = max((col_number(m.decode()) + 1 for m in _CELL_COLUMN.findall(xml)), default=0)
+        rows = max(map(int, _ROW_NUMBER.findall(xml)), default=0)
+        cols = max((col_number(m.decode()) + 1 for m in set(_CELL_COLUMN.findall(xml))), default=0)
         if rows > MAX_FORM_ROWS or cols > MAX_FORM_COLS * 4:
             raise FileProblem(
                 "F-TOO-BIG",
@@ -218,16 +287,17 @@ _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
 
 
-def read_workbook(path: Path) -> RawWorkbook:
+def read_workbook(path: Path, data: bytes | None = None) -> RawWorkbook:
     """Read every sheet once. Raises FileProblem for anything that is not a readable workbook.
 
-    The format is taken from the content, not the name: a .xls that is really .xlsx (or the
-    reverse) reads as what it is. A panic of the reader becomes F-CORRUPT; its Rust message
-    never reaches the screen.
+    `data` is the file's content when the caller has already read it (to hash it): the file is
+    then not opened again. The format is taken from the content, not the name: a .xls that is
+    really .xlsx (or the reverse) reads as what it is. A panic of the reader becomes F-CORRUPT;
+    its Rust message never reaches the screen.
     """
     try:
         with _quiet_stderr():
-            return _read_workbook(path)
+            return _read_workbook(path, data)
     except FileProblem:
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -256,17 +326,18 @@ def _quiet_stderr():
         os.close(saved)
 
 
-def _read_workbook(path: Path) -> RawWorkbook:
-    size = path.stat().st_size
+def _read_workbook(path: Path, data: bytes | None = None) -> RawWorkbook:
+    size = path.stat().st_size if data is None else len(data)
     if size > MAX_FILE_BYTES:
         raise FileProblem(
             "F-TOO-BIG",
             f"文件大小 {size / 1024 / 1024:.0f} MB，远超正常报表（上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已拒收",
             "请单位删除表中多余的图片或内容后重新发送",
         )
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     container = sniff(data, path.suffix.lower())
-    parts = check_zip(path) if container == "zip" else {}
+    parts = check_zip(path, data) if container == "zip" else {}
     xml_by_sheet = _sheet_xml_by_name(parts) if parts else {}
     _check_area(xml_by_sheet)
     try:
@@ -374,35 +445,74 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 def scan_sheet_xml(
     xml: bytes,
 ) -> tuple[dict[str, tuple[str, bool]], list[tuple[int, int, int, int]], dict[str, str]]:
-    """Formula cells (with whether a cached value was saved), merged ranges and error values."""
+    """Formula cells (with whether a cached value was saved), merged ranges and error values.
+
+    Only the cells that hold a `<f` or a `t="e"` are parsed: the scan jumps from one to the next
+    and steps back to the cell around it, instead of matching every cell of the sheet.
+    """
     formulas: dict[str, tuple[str, bool]] = {}
     errors: dict[str, str] = {}
-    if b"<f" in xml or b't="e"' in xml:
-        for m in _CELL.finditer(xml):
-            body = m.group(2)
-            if not body:
-                continue
-            is_error = bool(_ERROR_TYPE.search(m.group(1)))
-            if b"<f" not in body and not is_error:
-                continue
-            ref = _REF.search(m.group(1))
-            if not ref:
-                continue
-            where = (ref.group(1) + ref.group(2)).decode()
-            v = _V.search(body)
-            if is_error and v:
-                errors[where] = _unescape(v.group(1).decode("utf-8", "replace")).strip()
-            f = _F.search(body)
-            if not f:
-                continue
-            cached = bool(v and v.group(1).strip())
-            text = _unescape((f.group(1) or b"").decode("utf-8", "replace"))
-            formulas[where] = (text, cached)
-    merged = [
-        (int(r1) - 1, col_number(c1.decode()), int(r2) - 1, col_number(c2.decode()))
-        for c1, r1, c2, r2 in _MERGE.findall(xml)
-    ]
+    for m in _candidate_cells(xml):
+        body = m.group(2)
+        if not body:
+            continue
+        is_error = bool(_ERROR_TYPE.search(m.group(1)))
+        if b"<f" not in body and not is_error:
+            continue
+        ref = _REF.search(m.group(1))
+        if not ref:
+            continue
+        where = (ref.group(1) + ref.group(2)).decode()
+        v = _V.search(body)
+        if is_error and v:
+            errors[where] = _unescape(v.group(1).decode("utf-8", "replace")).strip()
+        f = _F.search(body)
+        if not f:
+            continue
+        cached = bool(v and v.group(1).strip())
+        text = _unescape((f.group(1) or b"").decode("utf-8", "replace"))
+        formulas[where] = (text, cached)
+    start = xml.find(b"<mergeCell")
+    merged = (
+        []
+        if start < 0
+        else [
+            (int(r1) - 1, col_number(c1.decode()), int(r2) - 1, col_number(c2.decode()))
+            for c1, r1, c2, r2 in _MERGE.findall(xml, start)
+        ]
+    )
     return formulas, merged, errors
+
+
+def _candidate_cells(xml: bytes) -> list[re.Match]:
+    """The `<c …>…</c>` matches around each `<f` and `t="e"`, in document order, each once."""
+    marks = []
+    for needle in (b"<f", b't="e"'):
+        at = xml.find(needle)
+        while at >= 0:
+            if needle != b"<f" or not _WORD_BYTE.match(xml, at + 2):  # <f>, not <formula1> or <fill>
+                marks.append(at)
+            at = xml.find(needle, at + 1)
+    cells: dict[int, re.Match] = {}
+    for at in sorted(marks):
+        start = _cell_start(xml, at)
+        if start < 0 or start in cells:
+            continue
+        m = _CELL.match(xml, start)
+        if m is not None and at < m.end():
+            cells[start] = m
+    return [cells[s] for s in sorted(cells)]
+
+
+def _cell_start(xml: bytes, at: int) -> int:
+    """Where the cell element enclosing position `at` begins (`<c` then a non-word byte), or -1."""
+    start = xml.rfind(b"<c", 0, at)
+    while start >= 0 and _WORD_BYTE.match(xml, start + 2):
+        start = xml.rfind(b"<c", 0, start)
+    return start
+
+
+_WORD_BYTE = re.compile(rb"\w")
 
 
 def col_number(letters: str) -> int:
@@ -422,33 +532,21 @@ def col_letters(index: int) -> str:
     return out
 
 
-# -- reading in worker processes -------------------------------------------------------------
-
 Reader = Callable[[Path], RawWorkbook]
-Outcome = RawWorkbook | FileProblem
 
 
-def _worker_init() -> None:
-    """A reading worker: bounded address space (POSIX), no Rust backtraces on the screen."""
-    os.environ["RUST_BACKTRACE"] = "0"
-    try:
-        import resource
+def read_files(paths: Iterable[Path], reader: Reader = read_workbook, workers: int | None = None) -> Iterator:
+    """Each path's RawWorkbook or FileProblem, in order, read in worker processes (pipeline.workers)."""
+    from .workers import Job, run_ordered
 
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY_BYTES, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):  # Windows, or a limit we may not set
-        pass
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 2)
-        os.close(null)
-    except OSError:
-        pass
+    job = Job("read", None, None, None)
+    stream = run_ordered(paths, lambda p: (reader, str(Path(p).resolve())), _read_task, job, _crashed, workers)
+    for _, answer in stream:
+        yield answer[1] if answer[0] == "ok" else FileProblem(*answer[1:])
 
 
-def _worker_read(reader: Reader, path: str) -> tuple:
-    """Runs in the worker: a picklable answer, never an exception the pool cannot carry."""
+def _read_task(_job, reader: Reader, path: str) -> tuple:
+    """A picklable answer, never an exception the pool cannot carry."""
     try:
         return ("ok", reader(Path(path)))
     except FileProblem as p:
@@ -458,144 +556,14 @@ def _worker_read(reader: Reader, path: str) -> tuple:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a reader crash of any kind is this file's problem
-        return ("problem", "F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT)
+        return _crashed(False)
 
 
-def _answer(result: tuple) -> Outcome:
-    if result[0] == "ok":
-        return result[1]
-    return FileProblem(*result[1:])
+def _crashed(timed_out: bool) -> tuple:
+    from .workers import TASK_TIMEOUT_S
 
-
-def worker_count() -> int:
-    """Reading workers: MINSHENG_WORKERS (0 reads in this process), else up to 4 by CPU count."""
-    text = os.environ.get("MINSHENG_WORKERS", "")
-    if text.isdigit():
-        return int(text)
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
-
-
-class _Pool:
-    """A spawn-context process pool, shared by the runs of one process and rebuilt after a crash."""
-
-    def __init__(self, workers: int):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.workers = workers
-        self.executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
-        )
-
-    def kill(self) -> None:
-        processes = list(getattr(self.executor, "_processes", {}).values())
-        for proc in processes:
-            with contextlib.suppress(Exception):
-                proc.terminate()
-        self.executor.shutdown(wait=False, cancel_futures=True)
-
-
-_POOL: _Pool | None = None
-
-
-def _pool(workers: int) -> _Pool:
-    global _POOL
-    if _POOL is None or _POOL.workers != workers:
-        if _POOL is not None:
-            _POOL.kill()
-        _POOL = _Pool(workers)
-        import atexit
-
-        atexit.register(_shutdown_pool)
-    return _POOL
-
-
-def _shutdown_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.executor.shutdown(wait=False, cancel_futures=True)
-        _POOL = None
-
-
-def _discard_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.kill()
-        _POOL = None
-
-
-def read_files(paths: Iterable[Path], reader: Reader = read_workbook, workers: int | None = None) -> Iterator[Outcome]:
-    """Each path's RawWorkbook or FileProblem, in order, read ahead in worker processes.
-
-    A worker that dies (a reader abort, the memory limit) or hangs costs only the file it was
-    reading: that file is read once more alone to be sure, and is F-CORRUPT if it fails again.
-    """
-    workers = worker_count() if workers is None else workers
-    paths = list(paths)
-    if workers <= 0:
-        for path in paths:
-            try:
-                yield reader(path)
-            except FileProblem as p:
-                yield p
-        return
-    from concurrent.futures import TimeoutError as FutureTimeout
-    from concurrent.futures.process import BrokenProcessPool
-
-    window = 2 * workers
-    queue: deque = deque()
-    todo = deque(paths)
-    pool = _pool(workers)
-
-    def top_up() -> None:
-        while todo and len(queue) < window:
-            try:
-                # absolute: the pool outlives the call, and its workers keep the cwd they started in
-                future = pool.executor.submit(_worker_read, reader, str(Path(todo[0]).resolve()))
-            except BrokenProcessPool:  # a worker died meanwhile: the queued futures will say so
-                return
-            queue.append((todo.popleft(), future))
-
-    top_up()
-    while queue or todo:
-        if not queue:  # the pool broke before anything else was queued
-            _discard_pool()
-            pool = _pool(workers)
-            top_up()
-            continue
-        path, future = queue.popleft()
-        try:
-            outcome = _answer(future.result(timeout=READ_TIMEOUT_S))
-        except (BrokenProcessPool, FutureTimeout) as exc:
-            timed_out = isinstance(exc, FutureTimeout)
-            _discard_pool()
-            outcome = _read_alone(reader, path, timed_out)
-            pool = _pool(workers)
-            pending = [p for p, _ in queue]
-            queue.clear()
-            todo.extendleft(reversed(pending))
-        yield outcome
-        top_up()
-
-
-def _read_alone(reader: Reader, path: Path, timed_out: bool) -> Outcome:
-    """A file that broke the pool, read again in a worker of its own."""
-    from concurrent.futures import TimeoutError as FutureTimeout
-    from concurrent.futures.process import BrokenProcessPool
-
-    if timed_out:
-        return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
-    single = _Pool(1)
-    try:
-        return _answer(
-            single.executor.submit(_worker_read, reader, str(Path(path).resolve())).result(timeout=READ_TIMEOUT_S)
-        )
-    except FutureTimeout:
-        return FileProblem("F-CORRUPT", messages.READER_TIMEOUT.format(seconds=READ_TIMEOUT_S), messages.CORRUPT_HINT)
-    except BrokenProcessPool:
-        return FileProblem("F-CORRUPT", messages.READER_CRASH, messages.CORRUPT_HINT)
-    finally:
-        single.kill()
+    message = messages.READER_TIMEOUT.format(seconds=TASK_TIMEOUT_S) if timed_out else messages.READER_CRASH
+    return ("problem", "F-CORRUPT", message, messages.CORRUPT_HINT)
 
 
 _PROPERTY = re.compile(rb'<property\b[^>]*?name="minsheng_([a-z_]+)"[^>]*>\s*<vt:\w+[^>]*>([^<]*)</vt:\w+>', re.S)
