@@ -49,7 +49,8 @@ def _formula_without_value(src: Path, dst: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<c r="H6"[^>]*?(/>|>.*?</c>)', b'<c r="H6"><f>SUM(F6:F6)</f></c>', data, 1, re.S)
+                cell = rb'<c r="H6"[^>]*?(/>|>.*?</c>)'
+                data = re.sub(cell, b'<c r="H6"><f>SUM(F6:F6)</f></c>', data, count=1, flags=re.S)
             zout.writestr(info, data)
 
 
