@@ -68,6 +68,9 @@ class Judged:
     flagged: bool = False
     suspect: bool = False  # kept, but the figure itself is doubted: not a yardstick, prefilled with a mark
 
+    def __reduce__(self):  # by position: faster back from the worker (pipeline.prepare)
+        return (Judged, (self.row, self.parsed, self.excluded, self.flagged, self.suspect))
+
     @property
     def number(self) -> float | None:
         v = self.parsed.value
@@ -99,6 +102,15 @@ class CheckContext:
     judged: dict[str, Judged] = field(default_factory=dict)
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (key, field) → (text, cell)
     findings: list[Finding] = field(default_factory=list)
+    _schedules: dict = field(default_factory=dict, repr=False)
+
+    def schedule(self, ind) -> float:
+        """序时进度 at the end of the return's period for the indicator's window, once per window."""
+        key = (ind.window_start, ind.deadline)
+        share = self._schedules.get(key)
+        if share is None:
+            share = self._schedules[key] = scheduled_share(self.ret.period, ind.window_start, ind.deadline)
+        return share
 
     def on_value(self, code: str, judged: Judged, message: str, hint: str = "") -> None:
         """A finding about a row's value cell, quoting what the unit typed."""
@@ -403,7 +415,7 @@ def rule_outlier(ctx: CheckContext) -> None:
         if j.number is None or ind.kind not in (Kind.count, Kind.investment, Kind.share, Kind.coverage):
             continue
         target = fr.target if isinstance(fr.target, float) and fr.target > 0 else None
-        share_now = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
+        share_now = ctx.schedule(ind)
         prev = ctx.history.before(key, end)
         if prev is not None and isinstance(prev[2], float):
             prev_end, prev_code, prev_value = prev
@@ -542,7 +554,7 @@ def rule_lag_reason(ctx: CheckContext) -> None:
             continue
         if ind.kind not in (Kind.count, Kind.investment, Kind.share, Kind.coverage):
             continue
-        schedule = scheduled_share(ctx.ret.period, ind.window_start, ind.deadline)
+        schedule = ctx.schedule(ind)
         completion = j.number / fr.target
         explained = ctx.texts.get((key, "problems")) or "problems" in j.row.merged_text
         if (schedule - completion) * 100 > lag and not explained:

@@ -7,12 +7,13 @@ rules: missing, extra, duplicated rows, edited locked cells, merged input cells.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from . import messages
-from .config import Config
+from .config import Config, Unit
 from .errors import UserError
 from .findings import Finding
 from .formspec import (
@@ -54,6 +55,9 @@ class Cell:
     formula: tuple[str, bool] | None = None  # (formula text, has cached value)
     error: str | None = None  # an Excel error value shown in the cell (#DIV/0!, #REF!…)
 
+    def __reduce__(self):  # by position: a return's ~200 cells travel back from the worker faster
+        return (Cell, (self.raw, self.ref, self.formula, self.error))
+
 
 @dataclass
 class MatchedRow:
@@ -62,6 +66,9 @@ class MatchedRow:
     cells: dict[str, Cell]  # field → cell, for the input columns
     blocked: str = ""  # why its value cannot be trusted (merged inputs, duplicated row), already reported
     merged_text: set[str] = field(default_factory=set)  # text fields inside a merged range (not its anchor)
+
+    def __reduce__(self):
+        return (MatchedRow, (self.form_row, self.excel_row, self.cells, self.blocked, self.merged_text))
 
 
 @dataclass
@@ -81,7 +88,39 @@ class FormReturn:
 
 
 def _fold(text: object) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw_text(text)))
+    """A cell's text as compared: NFKC, no whitespace. The same labels, names and headers come
+    back in every file, so each distinct value is folded once."""
+    try:
+        return _fold_value(text)
+    except TypeError:  # an unhashable value: fold it plainly
+        return _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw_text(text)))
+
+
+@functools.lru_cache(maxsize=1 << 15, typed=True)
+def _fold_value(text: object) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw_text(text)))
+
+
+_WHITESPACE = re.compile(r"\s+")
+_UNITS: dict[int, tuple] = {}
+
+
+def _units_of(cfg: Config) -> dict[str, Unit]:
+    """The config's units by code, and its names longest first, made once per units list (the
+    config is frozen; a copy with other units has another list, held here so its id stays its own)."""
+    units = cfg.units
+    hit = _UNITS.get(id(units))
+    if hit is None or hit[0] is not units:
+        if len(_UNITS) > 16:
+            _UNITS.clear()
+        names = sorted(((n, u.code) for u in units for n in [u.name, *u.aliases]), key=lambda x: -len(x[0]))
+        hit = _UNITS[id(units)] = (units, {u.code: u for u in units}, [(_fold(n), c) for n, c in names])
+    return hit[1]
+
+
+def _unit_names(cfg: Config) -> list[tuple[str, str]]:
+    _units_of(cfg)
+    return _UNITS[id(cfg.units)][2]
 
 
 def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, list[FormRow]]) -> FormReturn:
@@ -91,7 +130,7 @@ def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, 
     header_row, columns = _header(sheet, file_label, findings)
     meta = _meta(raw)
     unit_code, period, how = _identify(raw, sheet, meta, file_label, cfg, findings)
-    unit = cfg.unit(unit_code)
+    unit = _units_of(cfg)[unit_code]
     ret = FormReturn(file_label, sheet.name, unit_code, unit.name, period, how, meta.get("config_fingerprint", ""))
     ret.findings = findings
 
@@ -126,9 +165,14 @@ def extract(raw: RawWorkbook, file_label: str, cfg: Config, expected: dict[str, 
 
 
 def _cell(sheet: RawSheet, ref: str) -> Cell:
-    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-    row, col = int(m.group(2)), col_number(m.group(1))
+    row, col = _position(ref)
     return Cell(sheet.cell(row, col), ref, sheet.formulas.get(ref), sheet.errors.get(ref))
+
+
+@functools.lru_cache(maxsize=256)
+def _position(ref: str) -> tuple[int, int]:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    return int(m.group(2)), col_number(m.group(1))
 
 
 def _title_block(sheet: RawSheet, header_row: int, finding) -> dict[str, Cell]:
@@ -322,7 +366,7 @@ def _identify(
                 raw=meta.get("year", ""),
             )
         code = meta["unit_code"]
-        if code not in {u.code for u in cfg.units}:
+        if code not in _units_of(cfg):
             raise _reject(
                 "F-UNKNOWN-UNIT",
                 f"表内登记的单位编码「{code}」（{meta.get('unit_name', '')}）不在分解方案中",
@@ -357,11 +401,11 @@ def _title_texts(sheet: RawSheet) -> list[str]:
 
 
 def _unit_in(texts: list[str], cfg: Config) -> str | None:
-    names = sorted(((n, u.code) for u in cfg.units for n in [u.name, *u.aliases]), key=lambda x: -len(x[0]))
+    names = _unit_names(cfg)
     for text in texts:
         folded = _fold(text)
         for name, code in names:
-            if _fold(name) in folded:
+            if name in folded:
                 return code
     return None
 
@@ -385,7 +429,7 @@ def guess_identity(
     meta = _meta(raw) if raw is not None else {}
     if not meta.get("unit_code") and properties and properties.get("form_type") == FORM_TYPE:
         meta = properties
-    unit = meta.get("unit_code") if meta.get("unit_code") in {u.code for u in cfg.units} else None
+    unit = meta.get("unit_code") if meta.get("unit_code") in _units_of(cfg) else None
     period = None
     if meta.get("period"):
         try:
@@ -439,6 +483,7 @@ def _match_rows(
     seen: dict[str, list[int]] = {}
     matched: dict[str, MatchedRow] = {}
     key_col = columns["key"]
+    letters = {f: col_letters(columns[f]) for f in INPUT_FIELDS}
     last_name = ""
     for r in range(header_row + 1, len(sheet.rows) + 1):
         values = sheet.rows[r - 1]
@@ -478,7 +523,7 @@ def _match_rows(
         seen.setdefault(form_row.key, []).append(r)
         cells = {}
         for f in INPUT_FIELDS:
-            ref = f"{col_letters(columns[f])}{r}"
+            ref = f"{letters[f]}{r}"
             cells[f] = Cell(sheet.cell(r, columns[f]), ref, sheet.formulas.get(ref), sheet.errors.get(ref))
         row = MatchedRow(form_row, r, cells)
         _check_locked(row, sheet, columns, finding)

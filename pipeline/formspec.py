@@ -7,6 +7,7 @@ describes the same layout for people and third-party programs; keep them in step
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .config import NOT_APPLICABLE, Config, Indicator, Kind, Project
 from .numbers import fmt_number
@@ -87,7 +88,10 @@ def row_key(indicator_id: str, area_code: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class FormRow:
-    """One row of a unit's form: an indicator (or its 合计), or one area of it."""
+    """One row of a unit's form: an indicator (or its 合计), or one area of it.
+
+    Immutable, like the config it comes from, so what is derived from it is computed once
+    (cached_property): ingest asks for the label, unit and target text of each row of each file."""
 
     key: str
     seq: str
@@ -109,12 +113,12 @@ class FormRow:
     def is_total(self) -> bool:
         return self.area_name == TOTAL_LABEL
 
-    @property
+    @cached_property
     def label(self) -> str:
         """How messages name the row: the indicator, with its area when it is an area's row."""
         return self.indicator.name + (f"（{self.area_name}）" if self.area_code else "")
 
-    @property
+    @cached_property
     def measure(self) -> str:
         """The row's unit of measure: area rows may count in 人 under a total in 万人; a site has a stage."""
         if self.is_site:
@@ -123,13 +127,17 @@ class FormRow:
 
     def target_text(self) -> str:
         """The 年度目标 cell as the form prints it (targets.target_text: 暂定, baseline, deadline…)."""
+        return self._target_text
+
+    @cached_property
+    def _target_text(self) -> str:
         return target_text(self.indicator, self.area_code)
 
-    @property
+    @cached_property
     def is_site(self) -> bool:
         return self.indicator.site(self.area_code) is not None
 
-    @property
+    @cached_property
     def staged(self) -> bool:
         """The value is a stage chosen from a list (a milestone, or a named site)."""
         return self.indicator.kind == Kind.milestone or self.is_site
@@ -170,6 +178,10 @@ def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
 
     areas = {a.code: a.name for a in cfg.areas}
     order = {code: i for i, code in enumerate(areas)}
+    area_units: dict[str, str] = {}  # cfg.area_reporter for every area at once: the first such unit
+    for u in cfg.units:
+        if u.kind == "area" and u.area is not None:
+            area_units.setdefault(u.area, u.code)
     for p, ind in cfg.indicators():
         reporter = cfg.reporter_of(p, ind)
         if ind.sites:  # one row per named site; the office counts the sites that reached the stage
@@ -180,7 +192,7 @@ def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
         if not applicable:
             add(reporter, p, ind, None, "")
             continue
-        delegated = {a: cfg.area_reporter(a) for a in applicable}
+        delegated = {a: area_units.get(a) for a in applicable}
         if not any(delegated.values()):
             add(reporter, p, ind, None, TOTAL_LABEL)
         for a in applicable:

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     filled_date TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_unit_period ON submissions (unit_code, period);
+CREATE INDEX IF NOT EXISTS submissions_order ON submissions (received_order);
 CREATE TABLE IF NOT EXISTS cell_values (
     submission_id INTEGER NOT NULL REFERENCES submissions (id),
     row_key TEXT NOT NULL,
@@ -204,6 +205,7 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.year: int | None = None  # set by for_config: reads are scoped to it
+        self._histories: dict[str, dict] | None = None  # unit → history, while a run keeps them
         self.db = sqlite3.connect(str(path), isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -300,6 +302,43 @@ class Ledger:
             out.setdefault(key, []).append((dt.date.fromisoformat(end), code, num if num is not None else text))
         return out
 
+    def keep_histories(self) -> None:
+        """From now on, `unit_history` reads a unit's history once and `record` keeps it up to date
+        (a batch judges each file against the returns recorded before it, in the same order)."""
+        self._histories = {}
+
+    def unit_history(self, unit_code: str) -> dict[str, list[tuple[dt.date, str, float | str]]]:
+        """`history(unit_code)` in the ledger's year, trusted values only; kept once asked for."""
+        if self._histories is None:
+            return self.history(unit_code)
+        found = self._histories.get(unit_code)
+        if found is None:
+            found = self._histories[unit_code] = self.history(unit_code)
+        return found
+
+    def _remember(self, sub: Submission, values: list[StoredValue]) -> None:
+        """What `history` would now read for the unit of an accepted submission just committed:
+        the period's earlier return is superseded, this one's ok and trusted values come last
+        among the returns of its period end or before (it has the highest received order)."""
+        kept = self._histories.get(sub.unit_code) if self._histories is not None else None
+        if kept is None:
+            return
+        for key, entries in list(kept.items()):
+            kept[key] = [e for e in entries if e[1] != sub.period]
+            if not kept[key]:
+                del kept[key]
+        end = dt.date.fromisoformat(sub.period_end) if sub.period_end else None
+        if end is None or (self.year is not None and end.year != self.year):
+            return
+        for v in values:
+            if v.status != ValueStatus.ok or v.suspect:
+                continue
+            entries = kept.setdefault(v.row_key, [])
+            at = len(entries)
+            while at > 0 and entries[at - 1][0] > end:
+                at -= 1
+            entries.insert(at, (end, sub.period, v.value_num if v.value_num is not None else v.value_text))
+
     def submissions(self, period: str | None = None) -> list[sqlite3.Row]:
         self.db.row_factory = sqlite3.Row
         try:
@@ -393,7 +432,7 @@ class Ledger:
     def record(
         self,
         sub: Submission,
-        values: Iterable[StoredValue] = (),
+        values: list[StoredValue] = (),
         findings: Iterable[Finding] = (),
         narratives: Iterable[tuple[str, str, str, str]] = (),
         experience: tuple[str, str] | None = None,
@@ -479,10 +518,12 @@ class Ledger:
             if experience and (experience[0] or experience[1]):
                 db.execute("INSERT INTO experiences (submission_id, title, text) VALUES (?, ?, ?)", (sid, *experience))
             db.execute("COMMIT")
-            return sid
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        if sub.status == SubmissionStatus.accepted:
+            self._remember(sub, values)
+        return sid
 
     # -- document numbers (发文字号 / 期数) ------------------------------------------------
     def document_number(self, kind: str, year: int, period: str, choose) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -219,6 +220,7 @@ def _position(d: dt.date) -> float:
     return d.year * 12 + (d.month - 1) + d.day / _last_day(d.year, d.month)
 
 
+@functools.lru_cache(maxsize=4096)
 def schedule_progress(as_of: dt.date, start: dt.date, end: dt.date) -> float:
     """Share of the window [start, end] elapsed at the end of as_of, month-based, in [0, 1]."""
     origin = _position(start - dt.timedelta(days=1))
@@ -232,6 +234,7 @@ def indicator_window(year: int, window_start: dt.date | None, deadline: dt.date 
     return window_start or dt.date(year, 1, 1), deadline or dt.date(year, 12, 31)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for each row of each file
 def scheduled_share(period: Period, window_start: dt.date | None = None, deadline: dt.date | None = None) -> float:
     """序时进度 at the end of the period, for an indicator's window (the year by default)."""
     start, end = indicator_window(period.year, window_start, deadline)

@@ -24,6 +24,8 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _INVISIBLE = re.compile(r"[\u200b\ufeff]")
 _SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}( \d{3})+(\.\d+)?")  # 「1 234」「12 345.5」: thousands by spaces
 _NUM_SPACE_UNIT = re.compile(r"([+-]?[\d.,]+) +([^\d\s.,].*)")  # 「300 人」
+# Unicode's control (Cc: U+0000–001F, U+007F–009F) and surrogate (Cs) characters, tab and line feed kept
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,19 @@ class Parsed:
     notes: tuple[str, ...] = ()
     reason: str = ""  # for invalid: a plain Chinese sentence
 
+    def __reduce__(self):  # by position, the status by its text: faster back from a worker
+        return (_parsed, (self.status.value, self.value, self.raw, self.notes, self.reason))
+
     @property
     def ok(self) -> bool:
         return self.status == ValueStatus.ok
+
+
+def _parsed(status: str, value, raw: str, notes: tuple, reason: str) -> Parsed:
+    return Parsed(_STATUSES[status], value, raw, notes, reason)
+
+
+_STATUSES = {s.value: s for s in ValueStatus}
 
 
 @dataclass
@@ -167,7 +179,7 @@ def clean_text(raw: object) -> tuple[str, list[str]]:
         return "", []
     text = raw_text(raw)
     notes = []
-    cleaned = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    cleaned = _CONTROL.sub("", text)
     cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     if cleaned != text.replace("\r\n", "\n").replace("\r", "\n"):
         notes.append("去掉了不可见的控制字符")

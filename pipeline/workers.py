@@ -19,7 +19,6 @@ from typing import Any
 
 WORKER_MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a worker (POSIX only)
 TASK_TIMEOUT_S = 60
-IN_FLIGHT_PER_WORKER = 4
 
 # -- inside a worker ---------------------------------------------------------------------------
 
@@ -45,10 +44,6 @@ def _worker_init(setup: Callable[[Any], Any] | None, state: Any) -> None:
     except OSError:
         pass
     _JOB = setup(state) if setup is not None else None
-
-
-def _run(task: Callable, args: tuple) -> Any:
-    return task(_JOB, *args)
 
 
 def worker_count() -> int:
@@ -136,11 +131,14 @@ def run_ordered(
     job: Job,
     on_crash: Callable[[bool], Any],
     workers: int | None = None,
+    chunk: int = 1,
 ) -> Iterator[tuple[Any, Any]]:
     """(item, answer) for each item, in order: `task(job, *task_of(item))`, or None where
-    task_of(item) is None. Items are pulled lazily, a few per worker ahead of the one yielded.
+    task_of(item) is None. Items are pulled lazily, sent `chunk` tasks at a time (fewer round
+    trips for a big batch), about two chunks per worker ahead of the one yielded.
 
-    `on_crash(timed_out)` answers for an item whose worker hung, or died twice.
+    `on_crash(timed_out)` answers for an item whose worker hung, or died on it twice. After a
+    crash the chunks then in flight are sent again one task at a time, to find the culprit.
     """
     workers = worker_count() if workers is None else workers
     if workers <= 0:
@@ -152,52 +150,82 @@ def run_ordered(
     from concurrent.futures.process import BrokenProcessPool
 
     source = iter(items)
-    queue: deque[list] = deque()  # [item, args, future]: args None passes through, future None waits
+    queue: deque[_Entry] = deque()  # every item pulled and not yet yielded, in order
     pool = _pool(workers, job)
-    window = IN_FLIGHT_PER_WORKER * workers
+    chunk = max(1, chunk)
+    window = 2 * chunk * workers
+    exhausted = False
+
+    def submit(batch: list[_Entry]) -> None:
+        try:
+            future = pool.executor.submit(_run_batch, task, [e.args for e in batch])
+        except BrokenProcessPool:  # a worker died meanwhile: submitted again below, one by one
+            future = None
+        for i, e in enumerate(batch):
+            e.future, e.index = future, i
 
     def top_up() -> None:
-        """Submit waiting tasks in order, then pull new items, until `window` are in flight."""
-        flying = sum(1 for e in queue if e[2] is not None)
-        waiting = (e for e in list(queue) if e[1] is not None and e[2] is None)
-        while flying < window:
-            entry = next(waiting, None)
-            if entry is None:
+        nonlocal exhausted
+        while not exhausted and sum(1 for e in queue if e.args is not None) <= window - chunk:
+            batch: list[_Entry] = []
+            while len(batch) < chunk:
                 item = next(source, _END)
                 if item is _END:
-                    return
-                entry = [item, task_of(item), None]
+                    exhausted = True
+                    break
+                entry = _Entry(item, task_of(item))
                 queue.append(entry)
-                if entry[1] is None:
-                    continue
-            try:
-                entry[2] = pool.executor.submit(_run, task, entry[1])
-            except BrokenProcessPool:  # a worker died meanwhile: the head's future will say so
-                return
-            flying += 1
+                if entry.args is not None:
+                    batch.append(entry)
+            if batch:
+                submit(batch)
+
+    def resubmit_one_by_one() -> None:
+        nonlocal pool
+        _discard_pool()
+        pool = _pool(workers, job)
+        for e in queue:
+            if e.args is not None and not e.done:
+                submit([e])
 
     top_up()
     while queue:
-        item, args, future = queue[0]
-        if args is not None and future is None:  # the pool broke before this one was submitted
-            _discard_pool()
-            pool = _pool(workers, job)
-            top_up()
-            continue
-        queue.popleft()
-        answer = None
-        if future is not None:
+        head = queue[0]
+        if head.args is not None and not head.done:
+            if head.future is None:  # the pool broke before it was submitted
+                resubmit_one_by_one()
+                continue
             try:
-                answer = future.result(timeout=TASK_TIMEOUT_S)
+                answers = head.future.result(timeout=TASK_TIMEOUT_S)
             except (BrokenProcessPool, FutureTimeout) as exc:
+                alone = sum(1 for e in queue if e.future is head.future) == 1
+                if not alone:
+                    resubmit_one_by_one()
+                    continue
                 _discard_pool()
                 timed_out = isinstance(exc, FutureTimeout)
-                answer = on_crash(True) if timed_out else _alone(job, task, args, on_crash)
-                pool = _pool(workers, job)
-                for entry in queue:  # lost with the pool: submitted again, in order
-                    entry[2] = None
-        yield item, answer
+                head.answer = on_crash(True) if timed_out else _alone(job, task, head.args, on_crash)
+                head.done = True
+                resubmit_one_by_one()
+            else:
+                for e in queue:
+                    if e.future is head.future:
+                        e.answer, e.done = answers[e.index], True
+        queue.popleft()
+        yield head.item, head.answer
         top_up()
+
+
+class _Entry:
+    __slots__ = ("item", "args", "future", "index", "answer", "done")
+
+    def __init__(self, item: Any, args: tuple | None):
+        self.item, self.args = item, args
+        self.future, self.index, self.answer, self.done = None, 0, None, False
+
+
+def _run_batch(task: Callable, batch: list[tuple]) -> list:
+    return [task(_JOB, *args) for args in batch]
 
 
 _END = object()
@@ -210,7 +238,7 @@ def _alone(job: Job, task: Callable, args: tuple, on_crash: Callable[[bool], Any
 
     single = _Pool(1, job)
     try:
-        return single.executor.submit(_run, task, args).result(timeout=TASK_TIMEOUT_S)
+        return single.executor.submit(_run_batch, task, [args]).result(timeout=TASK_TIMEOUT_S)[0]
     except FutureTimeout:
         return on_crash(True)
     except BrokenProcessPool:

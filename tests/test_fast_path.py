@@ -16,6 +16,8 @@ import pytest
 from test_ingest import dump
 
 from pipeline.ingest import ingest
+from pipeline.ledger import Ledger, StoredValue, Submission, SubmissionStatus
+from pipeline.model import ValueStatus
 from pipeline.periods import parse_period
 from pipeline.readers import discover
 from pipeline.simulate import simulate
@@ -92,3 +94,32 @@ def test_fast_path_equals_files_arriving_one_at_a_time(sample_config, batch, tmp
         one_by_one.extend(run(sample_config, drip, out, monkeypatch, "0").findings)
     assert dump(tmp_path / "fast" / "ledger-2023.sqlite") == dump(out / "ledger-2023.sqlite")
     assert findings(fast) == [f.as_dict() for f in one_by_one]
+
+
+def test_the_history_a_batch_keeps_is_the_one_the_ledger_reads(tmp_path):
+    """unit_history after each record equals history() read afresh: superseded returns drop out,
+    suspect and not-ok values never count, another year's return is not this year's history."""
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.year = 2023
+        ledger.keep_histories()
+        steps = [  # period, value, status, suspect, status of the submission
+            ("2023-02", 20.0, ValueStatus.ok, False, SubmissionStatus.accepted),
+            ("2023-01", 10.0, ValueStatus.ok, False, SubmissionStatus.accepted),  # arrives late
+            ("2023-03", 90.0, ValueStatus.ok, True, SubmissionStatus.accepted),  # doubted
+            ("2023-02", 25.0, ValueStatus.ok, False, SubmissionStatus.accepted),  # corrects February
+            ("2023-04", None, ValueStatus.empty, False, SubmissionStatus.accepted),
+            ("2023-05", 50.0, ValueStatus.ok, False, SubmissionStatus.rejected),
+            ("2022-12", 5.0, ValueStatus.ok, False, SubmissionStatus.accepted),
+            ("2023-05-1", 40.0, ValueStatus.ok, False, SubmissionStatus.accepted),
+        ]
+        assert ledger.unit_history("rsj") == {}
+        for i, (code, value, status, suspect, sub_status) in enumerate(steps):
+            sub = Submission(f"h{i}", f"{i}.xlsx", f"{i}.xlsx", 1, "2023-06-01T00:00:00", "a", sub_status)
+            sub.unit_code, sub.period, sub.period_end = "rsj", code, parse_period(code).end.isoformat()
+            values = [
+                StoredValue(key, key, None, "填报表", "H6", str(value), value, None, status, False, suspect)
+                for key in ("peixun", "jiuye")
+            ]
+            ledger.record(sub, values if sub_status == SubmissionStatus.accepted else [])
+            assert ledger.unit_history("rsj") == ledger.history("rsj"), code
+        assert [v for _, _, v in ledger.unit_history("rsj")["peixun"]] == [10.0, 25.0, 40.0]
