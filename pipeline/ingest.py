@@ -11,8 +11,6 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-import os
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +25,7 @@ from .ledger import Ledger, StoredValue, Submission, SubmissionStatus, ledger_pa
 from .lock import outputs_lock
 from .model import ReturnStatus
 from .periods import Period, cn_date, parse_period, report_deadline
-from .prepare import Intake, attach, crashed, intake_job, prepare
+from .prepare import Intake, archive, attach, crashed, intake_job, prepare
 from .readers import MAX_FILE_BYTES, Discovered, Reader, discover, peek_properties, read_workbook
 from .reports import ChaseRow, ReportLocked, UnitTally, write_chase_list, write_findings_report
 from .values import clean_text, parse_filled_date, raw_text
@@ -115,29 +113,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive(source: Path, digest: str, archive_dir: Path, data: bytes | None = None) -> str:
-    """Byte-identical copy under its hash, path relative to outputs/; a kill leaves no half file.
-
-    `data` is the file's content when it has been read already: it is written, not read again."""
-    target = archive_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
-        try:
-            _copy(source, tmp, data)
-        except FileNotFoundError:  # the first file under this prefix: make its folder
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _copy(source, tmp, data)
-        os.replace(tmp, target)
-    return target.relative_to(archive_dir.parent).as_posix()
-
-
-def _copy(source: Path, tmp: Path, data: bytes | None) -> None:
-    if data is None:
-        shutil.copyfile(source, tmp)
-    else:
-        tmp.write_bytes(data)
-
-
 def ingest(
     cfg: Config,
     inputs: Path,
@@ -161,6 +136,7 @@ def ingest(
     touched: set[str] = set()
     job = intake_job(cfg)
     intake: Intake = job.local
+    archive_dir = (outputs / "archive").resolve()
     with outputs_lock(outputs), Ledger.for_config(cfg, outputs) as ledger:
         result.ledger = ledger.path
         ledger.keep_histories()
@@ -170,7 +146,9 @@ def ingest(
         stream = run_ordered(
             (planner.plan(found) for found in files),
             lambda item: (
-                (reader, str(item[0].path.resolve()), item[0].relative, item[1][3]) if item[1][0] == "read" else None
+                (reader, str(item[0].path.resolve()), item[0].relative, item[1][3], item[1][1], archive_dir)
+                if item[1][0] == "read"
+                else None
             ),
             prepare,
             job,
@@ -181,9 +159,7 @@ def ingest(
             if ticks is not None:
                 next(ticks, None)
             if plan[0] == "read":
-                outcome = _read_one(
-                    intake, found, attach(intake, answer), ledger, outputs / "archive", period, result, plan
-                )
+                outcome = _read_one(intake, found, attach(intake, answer), ledger, archive_dir, period, result, plan)
             else:
                 outcome = plan[1]
             result.outcomes.append(outcome)

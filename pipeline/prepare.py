@@ -15,7 +15,9 @@ per file.
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +61,15 @@ def _setup(cfg: Config) -> Intake:
     return Intake.of(cfg, remote=True)
 
 
-def prepare(intake: Intake, reader: Reader, path: str, label: str, data: bytes | None) -> tuple:
-    """Read one file (from `data` when given) and do what needs nothing but the file."""
+def prepare(
+    intake: Intake, reader: Reader, path: str, label: str, data: bytes | None, digest: str, archive_dir: Path
+) -> tuple:
+    """Archive one file, read it (from `data` when given) and do what needs nothing but the file.
+
+    Every file that is read is kept in the archive, whatever comes of it; the ledger's process
+    finds the copy there when it records the file (and makes it itself if a worker died first)."""
     file = Path(path)
+    archive(file, digest, archive_dir, data)
     try:
         raw = read_workbook(file, data) if reader is read_workbook else reader(file)
     except FileProblem as p:
@@ -100,3 +108,26 @@ def attach(intake: Intake, answer: tuple) -> tuple:
 def crashed(timed_out: bool) -> tuple:
     """The answer for a file whose worker hung or died on it twice."""
     return _crashed(timed_out)
+
+
+def archive(source: Path, digest: str, archive_dir: Path, data: bytes | None = None) -> str:
+    """Byte-identical copy under its hash, path relative to outputs/; a kill leaves no half file.
+
+    `data` is the file's content when it has been read already: it is written, not read again."""
+    target = archive_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
+    if not target.exists():
+        tmp = target.with_suffix(target.suffix + ".part")
+        try:
+            _copy(source, tmp, data)
+        except FileNotFoundError:  # the first file under this prefix: make its folder
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _copy(source, tmp, data)
+        os.replace(tmp, target)
+    return target.relative_to(archive_dir.parent).as_posix()
+
+
+def _copy(source: Path, tmp: Path, data: bytes | None) -> None:
+    if data is None:
+        shutil.copyfile(source, tmp)
+    else:
+        tmp.write_bytes(data)

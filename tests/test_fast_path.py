@@ -123,3 +123,20 @@ def test_the_history_a_batch_keeps_is_the_one_the_ledger_reads(tmp_path):
             ledger.record(sub, values if sub_status == SubmissionStatus.accepted else [])
             assert ledger.unit_history("rsj") == ledger.history("rsj"), code
         assert [v for _, _, v in ledger.unit_history("rsj")["peixun"]] == [10.0, 25.0, 40.0]
+
+
+def test_a_returns_rows_are_stored_in_their_order(tmp_path):
+    """Values and narratives go in by many rows per INSERT; they keep the order they came in
+    (values_for reads them back by rowid), also past one statement's worth of rows."""
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        sub = Submission("h", "a.xlsx", "a.xlsx", 1, "2023-06-01T00:00:00", "a", SubmissionStatus.accepted)
+        sub.unit_code, sub.period, sub.period_end = "rsj", "2023-05", "2023-05-31"
+        keys = [f"k{i:03d}" for i in range(150)][::-1]
+        values = [StoredValue(k, k, None, "填报表", "H6", "1", 1.0, None, ValueStatus.ok, False) for k in keys]
+        texts = [(k, "progress", f"第{i}行", f"J{i}") for i, k in enumerate(keys)]
+        sid = ledger.record(sub, values, narratives=texts)
+        assert [v.row_key for _, v in ledger.values_for("2023-05")] == keys
+        stored = ledger.db.execute(
+            "SELECT row_key, text FROM narratives WHERE submission_id = ? ORDER BY rowid", (sid,)
+        )
+        assert [tuple(r) for r in stored] == [(k, t) for k, _, t, _ in texts]
