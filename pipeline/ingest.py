@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import messages
+from . import messages, stages
 from .checks import CheckContext, History, check_rest
 from .config import Config
 from .extract import FormReturn, guess_identity
@@ -218,10 +218,14 @@ class _Planner:
 def _content(found: Discovered) -> tuple[bytes | None, str]:
     """The file's bytes and their SHA-256, from one read; a file too big to be a form is hashed in
     chunks and not kept (the reader refuses it by its size)."""
+    began = stages.clock()
     if found.size > MAX_FILE_BYTES:
-        return None, sha256_of(found.path)
-    data = found.path.read_bytes()
-    return data, hashlib.sha256(data).hexdigest()
+        data, digest = None, sha256_of(found.path)
+    else:
+        data = found.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+    stages.add("hashing", began)
+    return data, digest
 
 
 def _read_one(
@@ -299,7 +303,9 @@ def _store_rejected(cfg, ledger, sub, found, archive_dir, findings, result, gues
     sub.config_fingerprint = cfg.fingerprint()  # the plan it was judged by: a new plan reads it again
     if period:
         sub.period_end = parse_period(period).end.isoformat()
+    began = stages.clock()
     ledger.record(sub, findings=findings, replaces=replaces)
+    stages.add("ledger", began)
     result.findings.extend(findings)
     return FileOutcome(sub.original_path, FileStatus.rejected, unit or "", period or "")
 
@@ -349,6 +355,7 @@ def _store_accepted(
     ctx: CheckContext,
     data: bytes | None,
 ) -> FileOutcome:
+    began = stages.clock()
     ctx = check_rest(ctx, History(ledger.unit_history(ret.unit_code)))
     findings = ret.findings + ctx.findings
     deadline = report_deadline(ret.period, getattr(cfg.deadlines, ret.period.kind))
@@ -414,14 +421,10 @@ def _store_accepted(
             )
         )
     narratives = [(key, f, text, cell) for (key, f), (text, cell) in ctx.texts.items()]
-    ledger.record(
-        sub,
-        values,
-        findings,
-        narratives,
-        (clean_text(ret.experience_title)[0], clean_text(ret.experience_text)[0]),
-        replaces=replaces,
-    )
+    experience = (clean_text(ret.experience_title)[0], clean_text(ret.experience_text)[0])
+    began = stages.add("checking-history", began)
+    ledger.record(sub, values, findings, narratives, experience, replaces=replaces)
+    stages.add("ledger", began)
     result.findings.extend(findings)
     return FileOutcome(sub.original_path, FileStatus.accepted, ret.unit_code, ret.period.code)
 

@@ -21,7 +21,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import messages
+from . import messages, stages
 from .checks import check_local
 from .config import Config
 from .extract import Rejected, extract, guess_identity
@@ -69,7 +69,9 @@ def prepare(
     Every file that is read is kept in the archive, whatever comes of it; the ledger's process
     finds the copy there when it records the file (and makes it itself if a worker died first)."""
     file = Path(path)
+    began = stages.clock()
     archive(file, digest, archive_dir, data)
+    began = stages.add("archive", began)
     try:
         raw = read_workbook(file, data) if reader is read_workbook else reader(file)
     except FileProblem as p:
@@ -80,28 +82,35 @@ def prepare(
         raise
     except BaseException:  # noqa: BLE001 - a reader crash of any kind is this file's problem
         return crashed(False)
+    finally:
+        began = stages.add("reading", began)
     try:
         ret = extract(raw, label, intake.cfg, intake.expected)
     except Rejected as rej:
         unit, period = guess_identity(intake.cfg, label, raw, None)
         return ("rejected", rej.findings, unit, period.code if period else None)
     ctx = check_local(intake.cfg, ret)
+    began = stages.add("checking-file", began)
     if not intake.remote:
         return ("form", ret, ctx)
     ctx.cfg = None
     for row in ret.rows:
         row.form_row = row.form_row.key
-    return ("packed", pickle.dumps((ret, ctx), protocol=pickle.HIGHEST_PROTOCOL))
+    packed = pickle.dumps((ret, ctx), protocol=pickle.HIGHEST_PROTOCOL)
+    stages.add("passing", began)
+    return ("packed", packed)
 
 
 def attach(intake: Intake, answer: tuple) -> tuple:
     """A worker's answer as this process uses it: the form rows and the config put back."""
     if answer is None or answer[0] != "packed":
         return answer
+    began = stages.clock()
     ret, ctx = pickle.loads(answer[1])
     ctx.cfg = intake.cfg
     for row in ret.rows:
         row.form_row = intake.row(ret.unit_code, row.form_row)
+    stages.add("passing", began)
     return ("form", ret, ctx)
 
 

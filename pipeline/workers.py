@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import stages
+
 WORKER_MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a worker (POSIX only)
 TASK_TIMEOUT_S = 60
 
@@ -105,6 +107,14 @@ def _shutdown_pool() -> None:
         _POOL = None
 
 
+def stop() -> None:
+    """Shut the pool down and wait for its workers to exit."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.executor.shutdown(wait=True)
+        _POOL = None
+
+
 def _discard_pool() -> None:
     global _POOL
     if _POOL is not None:
@@ -122,6 +132,19 @@ class Job:
     setup: Callable[[Any], Any]
     state: Any
     local: Any
+
+
+def start(job: Job, workers: int | None = None) -> None:
+    """Start the pool's workers now, so that they boot while this process does something else."""
+    workers = worker_count() if workers is None else workers
+    if workers > 0:
+        pool = _pool(workers, job)
+        for _ in range(workers):
+            pool.executor.submit(_run_batch, _ready, [()])
+
+
+def _ready(_job) -> None:
+    return None
 
 
 def run_ordered(
@@ -196,7 +219,8 @@ def run_ordered(
                 resubmit_one_by_one()
                 continue
             try:
-                answers = head.future.result(timeout=TASK_TIMEOUT_S)
+                answers, seconds = head.future.result(timeout=TASK_TIMEOUT_S)
+                stages.merge(seconds)
             except (BrokenProcessPool, FutureTimeout) as exc:
                 alone = sum(1 for e in queue if e.future is head.future) == 1
                 if not alone:
@@ -224,8 +248,9 @@ class _Entry:
         self.future, self.index, self.answer, self.done = None, 0, None, False
 
 
-def _run_batch(task: Callable, batch: list[tuple]) -> list:
-    return [task(_JOB, *args) for args in batch]
+def _run_batch(task: Callable, batch: list[tuple]) -> tuple[list, dict[str, float]]:
+    """The answers of a batch, and the stage times (pipeline.stages) the worker spent on them."""
+    return [task(_JOB, *args) for args in batch], stages.take()
 
 
 _END = object()
@@ -238,7 +263,9 @@ def _alone(job: Job, task: Callable, args: tuple, on_crash: Callable[[bool], Any
 
     single = _Pool(1, job)
     try:
-        return single.executor.submit(_run_batch, task, [args]).result(timeout=TASK_TIMEOUT_S)[0]
+        answers, seconds = single.executor.submit(_run_batch, task, [args]).result(timeout=TASK_TIMEOUT_S)
+        stages.merge(seconds)
+        return answers[0]
     except FutureTimeout:
         return on_crash(True)
     except BrokenProcessPool:
