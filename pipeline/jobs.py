@@ -19,7 +19,6 @@ from .ingest import render_result, run_ingest
 from .ledger import Ledger
 from .periods import PERIOD_KINDS, Period, parse_period, parse_period_in
 from .readers import discover
-from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
 from .status import summary_lines
 
@@ -50,6 +49,8 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():
+            from .simulate import simulate  # openpyxl: only when the demo returns are made
+
             simulate(cfg, p, target, seed=2023, messy=i == len(periods) - 1)
     return periods
 
@@ -117,6 +118,10 @@ def run_cycle(
         )
     files = discover(inputs) if inputs.is_dir() else []  # walked once: ingest takes this list
     if not any(d.kind == "spreadsheet" for d in files):
+        from .prepare import intake_job
+        from .workers import start
+
+        start(intake_job(cfg))  # the reading workers boot while the demo returns are made
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
         fresh_demo(cfg, outputs)
