@@ -156,8 +156,25 @@ def _target(ind: Indicator, area: str | None) -> float | str | None:
     return None if value is None or value == NOT_APPLICABLE else value
 
 
+_ROWS: dict[int, tuple[Config, dict[str, list[FormRow]]]] = {}
+
+
 def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
     """Every reporting unit's rows, in the order of the 分解方案.
+
+    Worked out once per config (which is frozen; the config is held so that its id stays its
+    own) and handed out as fresh lists: ingest, the snapshot and the analytics all ask for it.
+    """
+    hit = _ROWS.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        if len(_ROWS) > 8:
+            _ROWS.clear()
+        hit = _ROWS[id(cfg)] = (cfg, _rows_by_unit(cfg))
+    return {unit: list(rows) for unit, rows in hit[1].items()}
+
+
+def _rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
+    """rows_by_unit, worked out.
 
     An indicator without areas is one row for its reporter. With areas, an area that has an
     area-kind unit is reported by that unit; the other areas by the indicator's reporter, who

@@ -22,6 +22,7 @@ RETURN_NAMES = {"dekad": "旬报", "month": "月报", "quarter": "季报", "year
 _SIZE = {"dekad": 0, "month": 1, "quarter": 2, "year": 3}
 
 
+@functools.lru_cache(maxsize=1024)
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
@@ -61,7 +62,7 @@ class Period:
         return cls("year", year)
 
     # -- bounds ----------------------------------------------------------------------------
-    @property
+    @functools.cached_property  # a Period is immutable; ingest and analytics ask for its bounds often
     def start(self) -> dt.date:
         if self.kind == "dekad":
             return dt.date(self.year, self.month, 1 + 10 * (self.dekad - 1))
@@ -71,7 +72,7 @@ class Period:
             return dt.date(self.year, 3 * self.quarter - 2, 1)
         return dt.date(self.year, 1, 1)
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.date:
         if self.kind == "dekad":
             day = 10 * self.dekad if self.dekad < 3 else _last_day(self.year, self.month)
@@ -196,6 +197,11 @@ HINT = (
 
 def parse_period(text: str) -> Period:
     """Parse a period code or its Chinese name; raise UserError naming the text otherwise."""
+    return _parse_period(str(text))
+
+
+@functools.lru_cache(maxsize=1024)  # the same few codes come back for every row of the ledger
+def _parse_period(text: str) -> Period:
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
     for pattern, build in _FORMS:
         m = pattern.fullmatch(folded)

@@ -99,27 +99,38 @@ def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):
             FROM cell_values WHERE submission_id IN ({marks})""",
         list(by_id),
     )
-    for sid, key, sheet, cell, raw, num, text, status, flagged in cur:
-        s = by_id[sid]
-        entry = Entry(
-            ValueStatus(status), num, text, s["period"], s["_period"].end, bool(flagged), _source(s, sheet, cell, raw)
-        )
-        entries[key].append(((s["_period"].end, s["received_order"]), sid, entry))
+    for value in cur:  # (sid, key, sheet, cell, raw, num, text, status, flagged)
+        s = by_id[value[0]]
+        entries[value[1]].append(((s["_period"].end, s["received_order"]), value[0], value))
+    made: dict[int, Entry] = {}
+
+    def entry(value: tuple) -> Entry:  # made only for the values a row shows, once each
+        if id(value) not in made:
+            sid, _, sheet, cell, raw, num, text, status, flagged = value
+            s = by_id[sid]
+            made[id(value)] = Entry(
+                _STATUS[status], num, text, s["period"], s["_period"].end, bool(flagged), _source(s, sheet, cell, raw)
+            )
+        return made[id(value)]
+
     rows, series = {}, {}
     for key, items in entries.items():
         items.sort(key=lambda x: x[0])
         unit = owner.get(key, "")
         held = current_sub.get(unit)
-        current = next((e for _, sid, e in items if held is not None and sid == held["id"]), None)
-        ok = [e for _, _, e in items if e.ok]
-        rows[key] = RowValues(key, unit, current, ok[-1] if ok else None)
+        current = next((entry(v) for _, sid, v in items if held is not None and sid == held["id"]), None)
+        ok = [v for _, _, v in items if v[7] == "ok"]
+        rows[key] = RowValues(key, unit, current, entry(ok[-1]) if ok else None)
         by_period: dict[str, float] = {}
-        for e in ok:
-            if e.number is not None:
-                by_period[e.period] = e.number
+        for v in ok:
+            if v[5] is not None:
+                by_period[by_id[v[0]]["period"]] = v[5]
         if by_period:
             series[key] = tuple(by_period.items())
     return rows, series
+
+
+_STATUS = {s.value: s for s in ValueStatus}
 
 
 def _returns(ledger: Ledger, cfg: Config, subs, period: Period) -> dict[str, UnitReturn]:

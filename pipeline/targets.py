@@ -13,8 +13,29 @@ from .periods import cn_date
 PENDING_TEXT = "目标待定"
 
 
+_MEMO: dict[int, tuple[Indicator, dict]] = {}
+
+
+def _memo(ind: Indicator) -> dict:
+    """Per indicator object (frozen, as the config is; held so its id stays its own): its answers."""
+    hit = _MEMO.get(id(ind))
+    if hit is None or hit[0] is not ind:
+        if len(_MEMO) > 20000:
+            _MEMO.clear()
+        hit = _MEMO[id(ind)] = (ind, {})
+    return hit[1]
+
+
 def numeric_target(ind: Indicator, area: str | None = None) -> float | None:
     """The number progress is measured against, for the total or one area (None: none applies)."""
+    memo = _memo(ind)
+    key = ("number", area)
+    if key not in memo:
+        memo[key] = _numeric_target(ind, area)
+    return memo[key]
+
+
+def _numeric_target(ind: Indicator, area: str | None) -> float | None:
     if ind.kind == Kind.milestone or ind.site(area):
         return None
     if ind.improve:
@@ -29,6 +50,14 @@ def numeric_target(ind: Indicator, area: str | None = None) -> float | None:
 
 def target_text(ind: Indicator, area: str | None = None) -> str:
     """The 年度目标 cell: 4980 / 暂定4980 / 在96.4%基础上持续改善 / ≥4%（占总床位） / 启动建设（2023年9月1日前）."""
+    memo = _memo(ind)
+    key = ("text", area)
+    if key not in memo:
+        memo[key] = _target_text(ind, area)
+    return memo[key]
+
+
+def _target_text(ind: Indicator, area: str | None) -> str:
     if area is not None and ind.area_targets.get(area) == NOT_APPLICABLE:
         return NOT_APPLICABLE
     unit = ind.row_unit if area else ind.unit

@@ -21,8 +21,8 @@ from .report import LAGGING, NO_FIGURE, IndicatorProgress, Line, Ranked, Status
 MILESTONE_POINTS = {Status.done: 100.0, Status.ahead: 100.0, Status.on_track: 100.0, Status.lagging: 50.0}
 
 
-def line_points(cfg: Config, item: IndicatorProgress, line: Line) -> float | None:
-    """One line's points, or None when it does not enter the score."""
+def line_points(cfg: Config, item: IndicatorProgress, line: Line, ind=None) -> float | None:
+    """One line's points, or None when it does not enter the score (`ind`: the item's indicator, if known)."""
     cap = cfg.ranking.cap * 100
     if line.status in NO_FIGURE:
         return 0.0
@@ -30,7 +30,7 @@ def line_points(cfg: Config, item: IndicatorProgress, line: Line) -> float | Non
         return None
     if item.kind == Kind.milestone.value or line.rate is None:
         return MILESTONE_POINTS.get(line.status, 0.0)
-    ind = cfg.indicator(item.indicator_id)[1]
+    ind = ind if ind is not None else cfg.indicator(item.indicator_id)[1]
     if ind.direction == Direction.at_most:
         return 100.0 if line.status in (Status.done, Status.on_track) else 0.0
     if line.schedule is None or cfg.ranking.score == "completion":
@@ -53,8 +53,9 @@ def _ranked(
     entries: list[tuple[str, str, list[tuple[IndicatorProgress, Line]]]], cfg: Config, extra=None
 ) -> list[Ranked]:
     scored, listed = [], []
+    indicators = {ind.id: ind for _, ind in cfg.indicators()}
     for code, name, lines in entries:
-        points = [(line, line_points(cfg, item, line)) for item, line in lines]
+        points = [(line, line_points(cfg, item, line, indicators[item.indicator_id])) for item, line in lines]
         counted = [p for _, p in points if p is not None]
         score = round_half_up(sum(counted) / len(counted), 1) if counted else None
         done = sum(1 for line, _ in points if line.status == Status.done)
@@ -76,6 +77,7 @@ def rank_units(cfg: Config, items: list[IndicatorProgress], snap: Snapshot) -> l
     """Reporting units by their lines: the total when they report it, else their area rows."""
     by_key = {line.key: (i, line) for i in items for line in (i.total, *i.areas)}
     entries = []
+    names = {u.code: u.name for u in cfg.units}
     for unit, rows in rows_by_unit(cfg).items():
         keys = {r.key for r in rows}
         lines = []
@@ -88,7 +90,7 @@ def rank_units(cfg: Config, items: list[IndicatorProgress], snap: Snapshot) -> l
                 continue  # it reports the 合计: the areas are the townships' record, not its own
             if r.key in by_key:
                 lines.append(by_key[r.key])
-        entries.append((unit, cfg.unit(unit).name, lines))
+        entries.append((unit, names[unit], lines))
 
     def extra(code: str) -> dict:
         on_time, due = snap.on_time.get(code, (0, 0))
@@ -102,11 +104,10 @@ def rank_units(cfg: Config, items: list[IndicatorProgress], snap: Snapshot) -> l
 
 def rank_areas(cfg: Config, items: list[IndicatorProgress]) -> list[Ranked]:
     """Areas (townships, counties) over the area lines that have a target; empty when nothing is broken down."""
-    entries = []
-    for area in cfg.areas:
-        lines = [
-            (i, line) for i in items for line in i.areas if line.area_code == area.code and line.target is not None
-        ]
-        if lines:
-            entries.append((area.code, area.name, lines))
+    by_area: dict[str, list] = {}  # in the order of the items, then of their areas
+    for i in items:
+        for line in i.areas:
+            if line.target is not None:
+                by_area.setdefault(line.area_code, []).append((i, line))
+    entries = [(area.code, area.name, by_area[area.code]) for area in cfg.areas if area.code in by_area]
     return _ranked(entries, cfg)
