@@ -45,7 +45,27 @@ def _worker_init(setup: Callable[[Any], Any] | None, state: Any) -> None:
         os.close(null)
     except OSError:
         pass
+    _watch_parent()
     _JOB = setup(state) if setup is not None else None
+
+
+def _watch_parent() -> None:
+    """End this worker when the process that started it dies (killed mid-batch, say): the pool's
+    queues keep both pipe ends open in every worker, so otherwise it would wait forever."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def wait() -> None:
+        from multiprocessing.connection import wait as wait_for
+
+        wait_for([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
 
 
 def worker_count() -> int:

@@ -140,3 +140,48 @@ def test_a_returns_rows_are_stored_in_their_order(tmp_path):
             "SELECT row_key, text FROM narratives WHERE submission_id = ? ORDER BY rowid", (sid,)
         )
         assert [tuple(r) for r in stored] == [(k, t) for k, _, t, _ in texts]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc (Linux)")
+def test_workers_end_when_ingest_is_killed(sample_config, sample_config_path, batch, tmp_path):
+    """A kill mid-batch leaves no reading worker behind waiting for work (they watch their parent)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+    from test_ingest import _count, _ingest_cmd
+
+    ledger = tmp_path / "out" / "ledger-2023.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MINSHENG_WORKERS": "2"}
+    proc = subprocess.Popen(_ingest_cmd(sample_config_path, batch, tmp_path / "out"), env=env)
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not (ledger.exists() and _count(ledger)):
+        children |= _children(proc.pid)
+        time.sleep(0.005)
+    children |= _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert children, "the ingest should have started its workers"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_running(pid) for pid in children):
+        time.sleep(0.05)
+    assert not [pid for pid in children if _running(pid)], sys.platform
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(c) for c in text.split()}
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
