@@ -68,13 +68,16 @@ class Judged:
     flagged: bool = False
     suspect: bool = False  # kept, but the figure itself is doubted: not a yardstick, prefilled with a mark
 
+    def __post_init__(self) -> None:
+        v = self.parsed.value  # Parsed is frozen and never replaced: its number is worked out once
+        self._number = v if self.parsed.ok and isinstance(v, float) else None
+
     def __reduce__(self):  # by position: faster back from the worker (pipeline.prepare)
         return (Judged, (self.row, self.parsed, self.excluded, self.flagged, self.suspect))
 
     @property
     def number(self) -> float | None:
-        v = self.parsed.value
-        return v if self.parsed.ok and not self.excluded and isinstance(v, float) else None
+        return None if self.excluded else self._number
 
     @property
     def status(self) -> ValueStatus:

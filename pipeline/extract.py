@@ -182,15 +182,7 @@ def _title_block(sheet: RawSheet, header_row: int, finding) -> dict[str, Cell]:
     cell to its right that is not another label. A label away from its template place is
     F-HEADER-EDITED; a label that is gone falls back to the template cell, unless that holds a label.
     """
-    labels = {_fold(label): name for name, (label, _, _) in TITLE_FIELDS.items()}
-
-    def label_of(value) -> str | None:
-        text = _fold(value).rstrip(":：")
-        for folded, name in labels.items():
-            if text == folded or (text.startswith(folded) and _fold(value)[len(folded) : len(folded) + 1] in ":："):
-                return name
-        return None
-
+    label_of = _title_label
     found: dict[str, tuple[int, int]] = {}
     for r in range(1, min(header_row, len(sheet.rows) + 1)):
         for c, value in enumerate(sheet.rows[r - 1]):
@@ -233,6 +225,19 @@ def _title_block(sheet: RawSheet, header_row: int, finding) -> dict[str, Cell]:
             break
         out[name] = value
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_label(value: str) -> str | None:
+    """Which title-block label a text is (「填报人：」, 「填报日期：6月28日」…), if any."""
+    text = _fold(value).rstrip(":：")
+    for folded, name in _TITLE_LABELS.items():
+        if text == folded or (text.startswith(folded) and _fold(value)[len(folded) : len(folded) + 1] in ":："):
+            return name
+    return None
+
+
+_TITLE_LABELS = {_fold(label): name for name, (label, _, _) in TITLE_FIELDS.items()}
 
 
 def _reject(code: str, message: str, file_label: str, hint: str = "", sheet: str = "", **kw) -> Rejected:
@@ -484,20 +489,21 @@ def _match_rows(
     matched: dict[str, MatchedRow] = {}
     key_col = columns["key"]
     letters = {f: col_letters(columns[f]) for f in INPUT_FIELDS}
+    formulas, errors = sheet.formulas, sheet.errors
     last_name = ""
     for r in range(header_row + 1, len(sheet.rows) + 1):
         values = sheet.rows[r - 1]
-        if all(v in (None, "") for v in values):
+        if values.count(None) + values.count("") == len(values):
             continue
-        key = raw_text(sheet.cell(r, key_col)).strip()
-        name = _fold(sheet.cell(r, columns["indicator"])) or last_name
+        key = raw_text(_at(values, key_col)).strip()
+        name = _fold(_at(values, columns["indicator"])) or last_name
         last_name = name
-        area = _fold(sheet.cell(r, columns["area"]))
+        area = _fold(_at(values, columns["area"]))
         form_row = by_key.get(key)
         if form_row is None:
             form_row = by_name.get((name, area)) or (by_name.get((name, _fold(TOTAL_LABEL))) if not area else None)
             if form_row is None:
-                if any(sheet.cell(r, columns[f]) not in (None, "") for f in INPUT_FIELDS):
+                if any(_at(values, columns[f]) not in (None, "") for f in INPUT_FIELDS):
                     finding(
                         "R-ROW-EXTRA",
                         f"第{r}行不是下发表格中的指标行{f'（行键「{key}」不认识）' if key else ''}，其数据未入账",
@@ -524,7 +530,7 @@ def _match_rows(
         cells = {}
         for f in INPUT_FIELDS:
             ref = f"{letters[f]}{r}"
-            cells[f] = Cell(sheet.cell(r, columns[f]), ref, sheet.formulas.get(ref), sheet.errors.get(ref))
+            cells[f] = Cell(_at(values, columns[f]), ref, formulas.get(ref), errors.get(ref))
         row = MatchedRow(form_row, r, cells)
         _check_locked(row, sheet, columns, finding)
         matched.setdefault(form_row.key, row)
@@ -552,6 +558,14 @@ def _match_rows(
     ret.rows = sorted(matched.values(), key=lambda m: order[m.form_row.key])
 
 
+def _at(values: list, col: int):
+    """RawSheet.cell for a row already in hand: None when outside it or empty."""
+    if col >= len(values):
+        return None
+    value = values[col]
+    return None if value == "" else value
+
+
 def _about(fr: FormRow) -> dict[str, str]:
     """The row a finding is about, as Finding fields."""
     return {"row_key": fr.key, "indicator_id": fr.indicator.id, "indicator_name": fr.indicator.name}
@@ -559,7 +573,8 @@ def _about(fr: FormRow) -> dict[str, str]:
 
 def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], finding) -> None:
     fr = row.form_row
-    shown_target = sheet.cell(row.excel_row, columns["target"])
+    values = sheet.rows[row.excel_row - 1]
+    shown_target = _at(values, columns["target"])
     expected_target = fr.target_text()
     if shown_target is not None and _fold(shown_target) != _fold(expected_target):
         if isinstance(fr.target, float):  # numbers compared as numbers: 1234567 = 1,234,567 = 1234567.0
@@ -575,7 +590,7 @@ def _check_locked(row: MatchedRow, sheet: RawSheet, columns: dict[str, int], fin
                 raw=raw_text(shown_target),
                 **_about(fr),
             )
-    unit = sheet.cell(row.excel_row, columns["measure"])
+    unit = _at(values, columns["measure"])
     if unit is not None and _fold(unit) != _fold(fr.measure):
         finding(
             "R-LOCKED-EDITED",

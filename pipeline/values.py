@@ -180,6 +180,8 @@ def clean_text(raw: object) -> tuple[str, list[str]]:
     text = raw_text(raw)
     notes = []
     cleaned = _CONTROL.sub("", text)
+    if len(cleaned) == len(text):  # nothing removed (\r is a control character: none either)
+        return cleaned.strip(), notes
     cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     if cleaned != text.replace("\r\n", "\n").replace("\r", "\n"):
         notes.append("去掉了不可见的控制字符")
