@@ -46,13 +46,25 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     # an office whose units return no 旬 forms gets monthly demo returns for its 旬简报 too
     key = "month" if kind == "dekad" and "dekad" not in cfg.reporting.return_kinds() else kind
     periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in DEMO_PERIODS[key]]
-    for i, p in enumerate(periods):
-        target = into / p.code
-        if not target.exists():
-            from .simulate import simulate  # openpyxl: only when the demo returns are made
+    # absolute: the workers outlive a call and keep the folder they started in
+    todo = [(p.code, str((into / p.code).resolve()), i == len(periods) - 1) for i, p in enumerate(periods)]
+    todo = [t for t in todo if not Path(t[1]).exists()]
+    if todo:  # one period per reading worker (the same files as made here: they follow the seed)
+        from .prepare import intake_job
+        from .workers import run_ordered
 
-            simulate(cfg, p, target, seed=2023, messy=i == len(periods) - 1)
+        made = run_ordered(todo, lambda t: t, _simulate_demo, intake_job(cfg), lambda timed_out: None)
+        for (code, target, messy), done in list(made):
+            if done is None:  # its worker died: make it here
+                _simulate_demo(intake_job(cfg).local, code, target, messy)
     return periods
+
+
+def _simulate_demo(intake, code: str, target: str, messy: bool) -> bool:
+    from .simulate import simulate  # openpyxl: only when the demo returns are made
+
+    simulate(intake.cfg, parse_period(code), Path(target), seed=2023, messy=messy)
+    return True
 
 
 def fresh_demo(cfg: Config, demo: Path) -> None:
