@@ -59,7 +59,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff format --check pipeline tests
 
 bench: $(STAMP)
-	@$(BIN)/python -m pipeline.bench
+	@$(BIN)/python -m pipeline.bench --config $(CONFIG) $(if $(SCALE),--scale $(SCALE),)
 
 # The ledger, archive and documents in outputs/ are the office's records: clean never touches them.
 clean:

@@ -1,14 +1,24 @@
-"""`make bench`: how fast returns are read, checked and merged, against pandas and a bare unzip.
+"""`make bench`: ingest and the period's materials at city scale, against pandas and a bare unzip.
 
-Builds a year of simulated monthly returns for the shipped config (16 units × 12 months), then
-times ingest (read + check + ledger) on them, the same files read by `pandas.read_excel`, and a
-bare `zipfile` decompression of every part (the floor). Figures go to outputs/bench/latest.json.
+Scenarios come from the shipped config (pipeline.bench_scale): 150 reporting units × 8 months
+= 1,200 returns, 300 units for the growth point (2,400), and with `--scale province` 1,500 units
+(12,000). The simulator's time is in no figure. Each scenario runs in a process of its own, so
+its peak memory is its own: ingest into an empty outputs folder (stage by stage, pipeline.stages),
+then the 校验报告/催报名单, the analytics, the 汇总表 and each document in DOCUMENTS for the latest
+month. This process then times the floors on the same files: `pandas.read_excel` (default
+engine) and a bare `zipfile` read of every part; and `minsheng monthly` on the embedded default
+(empty inputs: the demo) in a subprocess, PDF off. One table is printed; the figures go to
+outputs/bench/latest.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import resource
+import os
+import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,78 +26,233 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from .config_load import load_config
-from .ingest import ingest
-from .periods import periods_of_year
-from .simulate import simulate
+from .bench_scale import BASE, GROWTH, PROVINCE, Scenario, make_inputs, scaled_config
+
+PANDAS_SAMPLE = 300  # files pandas reads (a fixed random sample), scaled to the whole set
+OUT = Path("outputs/bench")
+
+
+def _monthly(cfg, report, before, outputs, ledger):
+    from .documents.monthly import render_notice
+
+    return render_notice(cfg, report, outputs, ledger=ledger, previous=before)
+
+
+# The documents timed after the 汇总表: (name, period kind, renderer). A document that is written
+# later (旬简报, 季总结) adds its line here.
+DOCUMENTS = [
+    ("月通报", "month", _monthly),
+]
+
+
+# -- one scenario, in a process of its own -----------------------------------------------------
+
+
+def run_scenario(config: Path, inputs: Path) -> dict:
+    """Ingest `inputs` into a fresh outputs folder, then the materials of the latest month."""
+    from . import stages, workers
+    from .config_load import load_config
+    from .ingest import ingest, write_reports
+    from .jobs import latest_period, progress_reports, write_materials
+    from .ledger import Ledger
+    from .readers import discover
+
+    cfg = load_config(config)
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = Path(tmp) / "outputs"
+        stages.take()
+        began = time.perf_counter()
+        files = discover(inputs)
+        times["discovery"] = time.perf_counter() - began
+        result = ingest(cfg, inputs, outputs, files=files)
+        times["ingest"] = time.perf_counter() - began
+        times.update(stages.take())
+        workers_used = workers.worker_count()
+        workers.stop()  # reaped, so that their peak memory is counted; the report half needs none
+        at_ingest = _peak_rss()
+        times["reports"] = _timed(lambda: write_reports(cfg, outputs, result))[0]
+        docs: dict[str, float] = {}
+        reports: dict[str, tuple] = {}
+        with Ledger.for_config(cfg, outputs) as ledger:
+
+            def report_of(kind: str) -> tuple:
+                if kind not in reports:
+                    period = latest_period(ledger, kind, cfg.year)
+                    seconds, reports[kind] = _timed(lambda: progress_reports(cfg, outputs, period))
+                    times["analytics"] = times.get("analytics", 0.0) + seconds
+                return reports[kind]
+
+            now, _ = report_of("month")
+            times["summary"] = _timed(lambda: write_materials(cfg, now, outputs / now.period))[0]
+            for name, kind, render in DOCUMENTS:
+                now, before = report_of(kind)
+                docs[name] = _timed(lambda: render(cfg, now, before, outputs, ledger))[0]  # noqa: B023
+        counts = {s: result.count(s) for s in ("accepted", "rejected", "duplicate", "already")}
+    return {
+        "files": len(result.outcomes),
+        "counts": counts,
+        "findings": len(result.findings),
+        "times": times,
+        "documents": docs,
+        "workers": workers_used,
+        "rss_ingest_main_mb": at_ingest["rss_main_mb"],
+        **_peak_rss(),
+    }
 
 
 def _timed(fn):
-    start = time.perf_counter()
+    began = time.perf_counter()
     out = fn()
-    return time.perf_counter() - start, out
+    return time.perf_counter() - began, out
 
 
-def run(config: str = "config.yaml", out: Path = Path("outputs/bench")) -> dict:
-    cfg = load_config(config)
+def _peak_rss() -> dict:
+    """This process's peak resident memory and its largest child's, in MB (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return {"rss_main_mb": None, "rss_worker_mb": None}
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KB elsewhere
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
+    return {"rss_main_mb": round(own, 1), "rss_worker_mb": round(child, 1)}
+
+
+def _child(args: argparse.Namespace) -> None:
+    figures = run_scenario(Path(args.config), Path(args.inputs))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+# -- the floors, in this process ---------------------------------------------------------------
+
+
+def unzip_floor(files: list[Path]) -> float:
+    began = time.perf_counter()
+    for f in files:
+        with zipfile.ZipFile(f) as z:
+            for name in z.namelist():
+                z.read(name)
+    return time.perf_counter() - began
+
+
+def pandas_floor(files: list[Path], sample: int | None) -> tuple[float, int]:
+    """Seconds for pandas.read_excel on all of `files`: measured on a fixed random sample when
+    `sample` is smaller than the set, and scaled by the number of files. Also the sample size."""
+    import pandas as pd
+
+    chosen = files if sample is None or sample >= len(files) else random.Random(16).sample(files, sample)
+    with warnings.catch_warnings():  # openpyxl warns about data validation it cannot read
+        warnings.simplefilter("ignore")
+        seconds, _ = _timed(lambda: [pd.read_excel(f, sheet_name=None, header=None) for f in chosen])
+    return seconds * len(files) / len(chosen), len(chosen)
+
+
+def monthly_default(config: Path) -> float:
+    """Wall time of `minsheng monthly` on the embedded default: empty inputs, so the demo, PDF off."""
+    here = Path(sys.executable).parent
+    exe = shutil.which("minsheng", path=str(here)) or shutil.which("minsheng")
+    command = [exe] if exe else [sys.executable, "-m", "pipeline.cli"]
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        inputs = root / "inputs"
-        sim_s, _ = _timed(
-            lambda: [simulate(cfg, p, inputs / p.code, seed=7) for p in periods_of_year("month", cfg.year)]
-        )
-        files = sorted(inputs.rglob("*.xlsx"))
-        ingest_s, result = _timed(lambda: ingest(cfg, inputs, root / "outputs"))
+        (Path(tmp) / "inputs").mkdir()
+        args = ["monthly", "--config", str(config), "--inputs", str(Path(tmp) / "inputs")]
+        args += ["--outputs", str(Path(tmp) / "outputs")]
+        env = {k: v for k, v in os.environ.items() if k != "MINSHENG_WORKERS"}
+        seconds, done = _timed(lambda: subprocess.run(command + args, capture_output=True, env=env, check=False))
+    if done.returncode != 0:
+        raise SystemExit("minsheng monthly 运行失败：\n" + done.stdout.decode() + done.stderr.decode())
+    return seconds
 
-        def unzip_all():
-            for f in files:
-                with zipfile.ZipFile(f) as z:
-                    for name in z.namelist():
-                        z.read(name)
 
-        unzip_s, _ = _timed(unzip_all)
-        try:
-            import pandas as pd
+# -- the run -----------------------------------------------------------------------------------
 
-            with warnings.catch_warnings():  # openpyxl warns about data validation it cannot read
-                warnings.simplefilter("ignore")
-                pandas_s, _ = _timed(lambda: [pd.read_excel(f, sheet_name=None, header=None) for f in files])
-        except ImportError:  # pragma: no cover - pandas is a dependency, but the bench should still report
-            pandas_s = float("nan")
+
+def _scenario_run(config: Path, cfg_text: str, inputs: Path, cache: Path, name: str) -> dict:
+    cfg_path = cache / f"{name}.yaml"
+    cfg_path.write_text(cfg_text, encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline.bench", "--child", "--config", str(cfg_path), "--inputs", str(inputs)]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"性能测试场景 {name} 运行失败：\n" + done.stderr.decode("utf-8", "replace")[-3000:])
+    return json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+
+
+def run(config: Path, scale: str | None, pandas_sample: int | None, out: Path = OUT) -> dict:
+    scenarios: list[Scenario] = [BASE, GROWTH] + ([PROVINCE] if scale == "province" else [])
+    cache = out / "inputs"
+    cache.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, dict] = {}
+    for sc in scenarios:
+        cfg, text = scaled_config(config, sc.units)
+        inputs, made_s = make_inputs(cfg, text, sc, cache, progress=_say)
+        files = sorted(p for p in inputs.rglob("*.xlsx"))
+        print(f"场景 {sc.units} 个填报单位 × {sc.periods} 期：{len(files)} 份报表，正在测试……", flush=True)
+        figures = _scenario_run(config, text, inputs, cache, sc.name)
+        figures["unzip_s"] = unzip_floor(files)
+        figures["simulate_s"] = made_s
+        if sc is BASE:
+            figures["pandas_read_s"], figures["pandas_sample"] = pandas_floor(files, pandas_sample)
+        runs[sc.name] = figures
+    monthly = monthly_default(config)
+    return _summary(runs, monthly)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _summary(runs: dict[str, dict], monthly: float) -> dict:
+    base, growth = runs[BASE.name], runs[GROWTH.name]
+    ingest_s = base["times"]["ingest"]
+    report_s = base["times"]["analytics"] + base["times"]["summary"] + sum(base["documents"].values())
     figures = {
-        "files": len(files),
-        "accepted": result.count("accepted"),
-        "simulate_s": round(sim_s, 3),
+        "files": base["files"],
         "ingest_s": round(ingest_s, 3),
-        "files_per_s": round(len(files) / ingest_s, 1),
-        "pandas_read_s": round(pandas_s, 3),
-        "unzip_s": round(unzip_s, 3),
-        "ratio_vs_pandas": round(pandas_s / ingest_s, 2),
-        "ratio_vs_unzip": round(ingest_s / unzip_s, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "files_per_s": round(base["files"] / ingest_s, 1),
+        "pandas_read_s": round(base["pandas_read_s"], 3),
+        "pandas_sample": base["pandas_sample"],
+        "unzip_s": round(base["unzip_s"], 3),
+        "ratio_vs_pandas": round(base["pandas_read_s"] / ingest_s, 2),
+        "ratio_vs_unzip": round(ingest_s / base["unzip_s"], 2),
+        "report_s": round(report_s, 3),
+        "growth_2x": round(growth["times"]["ingest"] / ingest_s, 2),
+        "monthly_default_s": round(monthly, 3),
+        "peak_rss_mb": _total_rss(base),
+        "peak_rss_mb_2x": _total_rss(growth),
+        "peak_rss_ingest_mb_2x": _total_rss(growth, "rss_ingest_main_mb"),
+        "workers": base["workers"],
+        "scenarios": runs,
     }
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return figures
 
 
-def main() -> None:
-    figures = run(*sys.argv[1:2])
-    labels = {
-        "files": "报表份数",
-        "accepted": "入账份数",
-        "simulate_s": "生成模拟报表（秒）",
-        "ingest_s": "读取+校验+入账（秒）",
-        "files_per_s": "每秒处理份数",
-        "pandas_read_s": "pandas.read_excel 读同样文件（秒）",
-        "unzip_s": "仅解压（秒）",
-        "ratio_vs_pandas": "比 pandas 快（倍）",
-        "ratio_vs_unzip": "相当于解压时间的（倍）",
-        "peak_rss_mb": "峰值内存（MB）",
-    }
-    for key, value in figures.items():
-        print(f"{labels[key]:<28}{value}")
-    print("结果已写入 outputs/bench/latest.json")
+def _total_rss(run: dict, main: str = "rss_main_mb") -> float | None:
+    """The scenario's peak memory, counted high: its own peak plus every worker at the largest one's
+    (`main`: the peak of the whole scenario, or as it stood when ingest ended)."""
+    if run.get(main) is None:
+        return None
+    return round(run[main] + run["workers"] * run["rss_worker_mb"], 1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench")
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--scale", choices=["province"], default=None)
+    parser.add_argument("--pandas", default=str(PANDAS_SAMPLE), help="pandas 抽样份数，all 为全部")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--inputs", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args)
+        return
+    from .bench_table import render
+
+    sample = None if args.pandas == "all" else int(args.pandas)
+    figures = run(Path(args.config), args.scale, sample)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "latest.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(render(figures))
+    print(f"结果已写入 {OUT / 'latest.json'}")
 
 
 if __name__ == "__main__":
