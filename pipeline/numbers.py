@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 def round_half_up(x: float, decimals: int = 0) -> float:
     """Round as people do: 0.5 goes up. Uses the shortest repr of x, so 41.65 rounds to 41.7."""
+    if decimals >= 0 and type(x) is float and x.is_integer():  # nothing to round (most targets, counts)
+        return x
     q = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 

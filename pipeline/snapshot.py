@@ -118,7 +118,8 @@ def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):
         items.sort(key=lambda x: x[0])
         unit = owner.get(key, "")
         held = current_sub.get(unit)
-        current = next((entry(v) for _, sid, v in items if held is not None and sid == held["id"]), None)
+        held_id = held["id"] if held is not None else None
+        current = next((entry(v) for _, sid, v in items if sid == held_id), None) if held_id is not None else None
         ok = [v for _, _, v in items if v[7] == "ok"]
         rows[key] = RowValues(key, unit, current, entry(ok[-1]) if ok else None)
         by_period: dict[str, float] = {}
