@@ -15,6 +15,7 @@ per file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -53,8 +54,11 @@ class Intake:
 
 
 def intake_job(cfg: Config) -> Job:
-    """The pool job of a run: workers get the config once, when they start."""
-    return Job(f"intake:{cfg.fingerprint()}", _setup, cfg, Intake.of(cfg))
+    """The pool job of a run: workers get the config once, when they start. Runs with a config of
+    the same content share the pool (the key is worked out afresh: a config copied with changes
+    keeps the fingerprint it had cached)."""
+    key = hashlib.sha256(cfg.model_dump_json().encode("utf-8")).hexdigest()
+    return Job(f"intake:{key}", _setup, cfg, Intake.of(cfg))
 
 
 def _setup(cfg: Config) -> Intake:
