@@ -132,13 +132,15 @@ def run_cycle(
     job.report, before = progress_reports(cfg, outputs, target)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
     if kind == "month":
+        from .documents.basis_workbook import basis_path
         from .documents.monthly import render_notice
 
         with Ledger.for_config(cfg, outputs) as ledger:
             try:
-                job.outputs.append(render_notice(cfg, job.report, outputs, ledger=ledger, previous=before))
-            except PermissionError:
-                raise UserError(held_open(outputs / target.code / f"{name}.docx")) from None
+                notice = render_notice(cfg, job.report, outputs, ledger=ledger, previous=before)
+            except PermissionError as exc:
+                raise UserError(held_open(Path(exc.filename or outputs / target.code / f"{name}.docx"))) from None
+        job.outputs += [notice, basis_path(notice)]
     else:
         job.lines.append(f"{name}正在开发中，本次先生成进展汇总表。")
     if pdf:

@@ -84,7 +84,7 @@ def _current_submissions(subs: list[dict], period: Period) -> dict[str, dict]:
 
 
 def _source(s: dict, sheet: str, cell: str, raw: str) -> Source:
-    return Source(s["original_path"], s["archive_path"], sheet, cell, raw)
+    return Source(s["original_path"], s["archive_path"], sheet, cell, raw, s["unit_code"])
 
 
 def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):

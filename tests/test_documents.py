@@ -21,7 +21,8 @@ from report_fixtures import HOSTILE, ISSUED, build_report, default_config
 from pipeline.analytics.report import Status
 from pipeline.documents import layout as L
 from pipeline.documents import pdf as pdfmod
-from pipeline.documents.monthly import TEMPLATES, cn_number, notice_context, render_notice, shares
+from pipeline.documents.common import cn_number, shares
+from pipeline.documents.monthly import TEMPLATES, notice_context, render_notice
 from pipeline.documents.numbering import Numbering, choose
 from pipeline.documents.render import clean_text, jinja_env
 from pipeline.errors import UserError

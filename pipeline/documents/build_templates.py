@@ -317,7 +317,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "（三）上期通报事项跟踪", "二级标题")
     _p(
         d,
-        "{{ previous.label }}通报的滞后指标共{{ followup|length }}项，截至{{ period.as_of }}："
+        "{{ previous.label }}通报的滞后指标共{{ followup_count }}项，截至{{ period.as_of }}："
         "{% for f in followup %}{{ f.name }}（{{ f.lead }}），{{ f.figures }}，{{ f.outcome }}"
         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from docxtpl import DocxTemplate
 
 from ..errors import Problem, UserError
 from . import ooxml
+from .basis import Basis
+from .trace import trace
 
 # XML 1.0 forbids these; Word refuses a file that has them. \t \n \r are legal but docxtpl
 # would turn a tab or newline inside a value into layout, so they become spaces too.
@@ -163,8 +165,13 @@ def render_docx(
     out: Path,
     *,
     preprinted: bool = False,
+    basis: Basis | None = None,
+    names: Iterable[str] = (),
 ) -> Path:
-    """Render `template` with `context` (cleaned here) into `out`, then apply the 公文 post-processing."""
+    """Render `template` with `context` (cleaned here) into `out`, then apply the 公文 post-processing.
+
+    With a marking `basis` (the context was built with it), every number of the filled document
+    is traced into `basis.occurrences` and the marks are removed before saving."""
     if not template.exists():
         raise UserError(f"找不到模板文件「{template}」。请从 templates/ 文件夹恢复它，或检查文件名。")
     name = template.name
@@ -188,6 +195,8 @@ def render_docx(
             [Problem(f"{_where('正文', number, text)}：{_runtime_reason(exc)}", file=name)],
         ) from exc
     doc = tpl.docx
+    if basis is not None:
+        basis.occurrences = trace(doc, basis, names)
     if len(doc.sections) != sections_before:
         raise UserError(
             f"模板「{name}」的分节符丢失了（模板有{sections_before}节，生成后只有{len(doc.sections)}节）。"

@@ -1,0 +1,146 @@
+"""Where each number of a rendered document stands, and which figure of the `Basis` it is.
+
+Runs on the document docxtpl has just filled, before it is saved: reads the basis's marks in
+the body's paragraphs and table cells (in order, under the heading they follow), removes them,
+and then looks for numbers outside any mark. Dates, 期数, 文号 and the config's names (「5G基站」)
+are not figures; any other unmarked number is kept as unexplained (a figure a clerk typed into
+the template, or one the code forgot to trace), so the 数据依据 shows it rather than hiding it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from docx.oxml.ns import qn
+
+from .basis import MARKED, NUMBER, OPEN, Basis, Figure
+
+HEADING_STYLES = ("GwTitle", "GwH1", "GwH2", "GwAnnexTitle", "GwBriefTitle", "GwChartTitle")
+
+# Numbers that are not figures: dates and periods, 期数, 文号, the trimming note of a long text.
+NOT_FIGURES = re.compile(
+    r"\d{4}年(?:\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?)?"
+    r"|\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?"
+    r"|\d{1,2}日"
+    r"|第\d+[期周号]|〔\d{4}〕\d+号|\d{4}-(?:Q\d|W\d+|\d{2}(?:-\d)?)"
+    r"|（原文\d+字，此处节选前\d+字）"
+    r"|^\s*\d{1,3}[.．、]\s"  # an item's ordinal: 「3. 加快城镇老旧小区改造」
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A paragraph or a table cell of the document, with what a reader needs to find it."""
+
+    section: str  # the heading it stands under
+    where: str  # 「正文第12段」 / 「表格第5行「城镇新增就业」·「完成率」列」
+    text: str  # the paragraph's or cell's text, marks removed
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    place: Place
+    number: str  # the number as it stands in the text, commas dropped
+    snippet: str  # the words around it
+    figure: Figure | None = None  # None: nothing explains it
+
+
+def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
+    """Every number of the filled document `doc` (python-docx), marks removed in place."""
+    masked_names = sorted({n for n in names if n}, key=len, reverse=True)
+    found: list[Occurrence] = []
+    for ts, place_of in _blocks(doc):
+        text, spans = _unmark(ts)
+        place = place_of(text)
+        for start, end, fid in spans:
+            fig = basis.figures[fid]
+            for m in NUMBER.finditer(_mask(fig.printed, [], [])):
+                found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, start, end), fig))
+        masked = _mask(text, [(a, b) for a, b, _ in spans], masked_names)
+        for m in NUMBER.finditer(masked):
+            found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, m.start(), m.end())))
+    return found
+
+
+def _unmark(ts: list) -> tuple[str, list[tuple[int, int, int]]]:
+    """The paragraph's text without marks, and where each figure stands in it; each w:t unmarked."""
+    text, spans = "", []
+    for t in ts:
+        raw = t.text or ""
+        pos = 0
+        for m in MARKED.finditer(raw):
+            text += raw[pos : m.start()]
+            spans.append((len(text), len(text) + len(m.group(2)), int(m.group(1))))
+            text += m.group(2)
+            pos = m.end()
+        text += raw[pos:]
+        if OPEN in raw:
+            t.text = MARKED.sub(r"\2", raw)
+    return text, spans
+
+
+def _blocks(doc):
+    """(the w:t elements of a paragraph or table cell, a function giving its Place), in order."""
+    section, n = "", 0
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            ts = list(child.iter(qn("w:t")))
+            if not any((t.text or "").strip() for t in ts):
+                continue
+            n += 1
+            style = child.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            heading = style is not None and style.get(qn("w:val")) in HEADING_STYLES
+            if heading:
+                section = _clean("".join(t.text or "" for t in ts)).strip()
+            yield ts, (lambda text, n=n, section=section: Place(section, f"正文第{n}段", text))
+        elif child.tag == qn("w:tbl"):
+            yield from _table_blocks(child, section)
+
+
+def _table_blocks(tbl, section: str):
+    rows = tbl.findall(qn("w:tr"))
+    if not rows:
+        return
+    header = [_clean(_text(tc)).strip() for tc in rows[0].findall(qn("w:tc"))]
+    for r, tr in enumerate(rows, start=1):
+        cells = tr.findall(qn("w:tc"))
+        texts = [_clean(_text(tc)).strip() for tc in cells]
+        subject = next((c for c in texts if c and not NUMBER.fullmatch(c) and c != "—"), "")
+        for c, tc in enumerate(cells):
+            column = header[c] if c < len(header) else f"第{c + 1}列"
+            ts = list(tc.iter(qn("w:t")))
+            if r == 1 or not texts[c] or column == "序号":
+                continue
+            where = f"表格第{r}行「{_short(subject)}」·「{column}」列"
+            yield ts, (lambda text, where=where: Place(section, where, text))
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _clean(text: str) -> str:
+    return MARKED.sub(r"\2", text)
+
+
+def _short(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _mask(text: str, spans: list[tuple[int, int]], names: list[str]) -> str:
+    """Blank out the figures already traced, the non-figures and the names, keeping positions."""
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    out = NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), "".join(chars))
+    for name in names:
+        if name in out:
+            out = out.replace(name, " " * len(name))
+    return out
+
+
+def _snippet(text: str, start: int, end: int, width: int = 24) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
