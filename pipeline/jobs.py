@@ -131,18 +131,11 @@ def run_cycle(
         return job
     job.report, before = progress_reports(cfg, outputs, target)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
-    if kind == "month":
-        from .documents.basis_workbook import basis_path
-        from .documents.monthly import render_notice
-
-        with Ledger.for_config(cfg, outputs) as ledger:
-            try:
-                notice = render_notice(cfg, job.report, outputs, ledger=ledger, previous=before)
-            except PermissionError as exc:
-                raise UserError(held_open(Path(exc.filename or outputs / target.code / f"{name}.docx"))) from None
-        job.outputs += [notice, basis_path(notice)]
-    else:
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
         job.lines.append(f"{name}正在开发中，本次先生成进展汇总表。")
+    else:
+        job.outputs += render_document(cfg, renderer, job.report, before, outputs, name)
     if pdf:
         from .documents.pdf import to_pdf
 
@@ -152,6 +145,30 @@ def run_cycle(
     job.lines.extend(f"已生成：{path}" for path in job.outputs)
     job.lines.append(LIGHTS_HINT)
     return job
+
+
+# The document of each period kind: "module:function", imported only when that document is made
+# (python-docx and docxtpl stay out of `status` and `ingest`). Each function takes
+# (cfg, report, outputs, *, ledger, previous) and returns the .docx path it wrote.
+RENDERERS = {"month": "pipeline.documents.monthly:render_notice"}
+
+
+def render_document(
+    cfg: Config, renderer: str, report: ProgressReport, previous: ProgressReport | None, outputs: Path, name: str
+) -> list[Path]:
+    """The period's document and its 数据依据; a file held open in Word/WPS is a plain message."""
+    import importlib
+
+    from .documents.basis_workbook import basis_path
+
+    module, function = renderer.split(":")
+    render = getattr(importlib.import_module(module), function)
+    with Ledger.for_config(cfg, outputs) as ledger:
+        try:
+            doc = render(cfg, report, outputs, ledger=ledger, previous=previous)
+        except PermissionError as exc:
+            raise UserError(held_open(Path(exc.filename or outputs / report.period / f"{name}.docx"))) from None
+    return [doc, basis_path(doc)]
 
 
 LIGHTS_HINT = "汇总表中：绿灯为已完成或达到序时进度，黄灯为略低于序时或滞后，红灯为严重滞后；「—」为未报送、数据有误、未填或目标待定。"
