@@ -105,7 +105,8 @@ def figure_line(
         value, stage = _shown(last, _staged(ind, row.area_code))
         if last is not None:
             note += f"；{_period_note(last.period)}为{fmt_number(value) if value is not None else stage}"
-        sources = (current.source,) if current is not None else ()
+        # the cell the shown value came from first, then this period's cell that had none
+        sources = tuple(e.source for e in (last, current) if e is not None)
         return Line(
             **base,
             value=value,

@@ -23,6 +23,7 @@ NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d])")
 
 # Marks around a figure in the rendered text: OPEN id SEP printed CLOSE (Unicode private use).
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
+NO_MARKS = {ord(c): None for c in (OPEN, SEP, CLOSE)}
 MARKED = re.compile(f"{OPEN}(\\d+){SEP}(.*?){CLOSE}", re.S)
 
 SCHEDULE_HOW = "已过时间 ÷ 计划完成时间，按月计（指标有起止时间或节点目标的，按其计算）"
@@ -84,6 +85,7 @@ class Basis:
 
     def quote(self, text: str, *, item: str, source: Source) -> str:
         """A unit's own words (already cleaned and trimmed), traced to the cell they were typed in."""
+        text = text.translate(NO_MARKS)  # a unit's text cannot fake a mark
         if not text:
             return text
         return self._put(Figure(item, "单位报送的文字", text, None, "原文照录", (source,), quote=True))

@@ -13,7 +13,6 @@ from pathlib import Path
 import xlsxwriter
 
 from ..model import Source
-from ..numbers import fmt_number
 from .basis import Basis
 from .trace import Occurrence
 
@@ -91,7 +90,7 @@ def _header(ws, columns, fmt) -> None:
         ws.set_column(c, c, width)
 
 
-def _explain(occ: Occurrence, basis: Basis) -> tuple[str, str, str, tuple[Source, ...]]:
+def _explain(occ: Occurrence, basis: Basis) -> tuple[str, str, float | str, tuple[Source, ...]]:
     """(what the number is, how it was computed, the unrounded value, its inputs)."""
     f = occ.figure
     if f is None:
@@ -99,7 +98,7 @@ def _explain(occ: Occurrence, basis: Basis) -> tuple[str, str, str, tuple[Source
     if f.quote:
         unit = basis.units.get(f.sources[0].unit_code, "单位") if f.sources else "单位"
         return f"{unit}报送的文字（{f.item}）中的数字", "原文照录", "", f.sources
-    value = "" if f.value is None else fmt_number(f.value, None if abs(f.value) >= 1 else 4)
+    value = "" if f.value is None else round(f.value, 6)
     return f"{f.item}·{f.what}", f.how, value, f.sources
 
 
