@@ -150,7 +150,10 @@ def run_cycle(
 # The document of each period kind: "module:function", imported only when that document is made
 # (python-docx and docxtpl stay out of `status` and `ingest`). Each function takes
 # (cfg, report, outputs, *, ledger, previous) and returns the .docx path it wrote.
-RENDERERS = {"month": "pipeline.documents.monthly:render_notice"}
+RENDERERS = {
+    "month": "pipeline.documents.monthly:render_notice",
+    "quarter": "pipeline.documents.summary:render_summary",
+}
 
 
 def render_document(
