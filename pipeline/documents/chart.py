@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..analytics.report import ProgressReport, Status
 from ..model import Source
-from ..numbers import fixed, pct
+from ..numbers import fixed, round_half_up
 
 WIDTH_MM = 156  # the 版心
 DPI = 300  # print resolution
@@ -47,8 +47,8 @@ class Bar:
 
 
 def project_bars(report: ProgressReport, lagging_pp: float, severe_pp: float) -> list[Bar]:
-    """Each project's completion: the mean of its indicators' 完成率 (capped at 100%, 其中 and
-    目标待定 left out), as the overall completion is computed (docs/analytics.md)."""
+    """Each project's completion: the mean of its indicators' printed 完成率 (capped at 100%, 其中
+    and 目标待定 left out), the way the overall completion is taken (docs/analytics.md)."""
     d = report.decimals
     projects: dict[str, list] = {}
     for ip in sorted(report.indicators, key=lambda i: (i.category_order, i.project_number)):
@@ -64,10 +64,11 @@ def project_bars(report: ProgressReport, lagging_pp: float, severe_pp: float) ->
         if not rated:
             bars.append(Bar(first.category, label, first.project_title, None, None, "", ""))
             continue
-        capped = [min(i.total.rate, 1.0) for i in rated]
-        rate = sum(capped) / len(capped)
-        rate_pct = pct(rate, d)
-        parts = " + ".join(fixed(min(i.total.rate_pct or 0, 100.0), d) + "%" for i in rated)
+        # the mean of the printed (capped) rates, so a reader can redo it from the table by hand
+        capped = [min(i.total.rate_pct or 0.0, 100.0) for i in rated]
+        rate_pct = round_half_up(sum(capped) / len(capped), d)
+        rate = rate_pct / 100
+        parts = " + ".join(fixed(x, d) + "%" for x in capped)
         how = f"({parts}) ÷ {len(rated)}（各项指标完成率的平均，超过100%的按100%计）"
         if len(rated) == 1:
             how = "该项目唯一有完成率的指标的完成率（超过100%的按100%计）"

@@ -153,7 +153,7 @@ def _investment(b: Basis, report: ProgressReport) -> dict[str, Any] | None:
         return None
     items = [ip for ip in report.indicators if ip.kind == Kind.investment and not ip.parent]
     inv["quarter"] = ""
-    if all(ip.total.increment is not None for ip in items):
+    if all(ip.total.increment is not None for ip in items) and sum(ip.total.increment for ip in items) > 0:
         total = sum(ip.total.increment for ip in items)
         plan = sum(ip.total.target for ip in items)
         how = (
@@ -183,7 +183,7 @@ def _chart(b: Basis, cfg: Config, report: ProgressReport, out: Path | None) -> d
         "picture": picture,
         "drawn": image is not None,
         "bars": bars,
-        "left_out": "、".join(f"“{t}”" for t in left_out[:3]),
+        "left_out": "、".join("“" + t.replace("“", "‘").replace("”", "’") + "”" for t in left_out[:3]),
         "left_out_count": b.count(len(left_out), item=CHART_NAME, what="未列入的项目件数", how="没有完成率的项目数"),
     }
 
