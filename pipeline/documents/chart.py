@@ -154,8 +154,14 @@ def draw(bars: list[Bar], schedule_pct: float, decimals: int, out: Path | None =
         ax.spines[side].set_visible(False)
     for cat_end in _category_breaks(shown, ys):
         ax.axhline(cat_end, color="#999999", linewidth=0.5, zorder=1)
+    from PIL import Image  # matplotlib's own dependency
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="png", dpi=DPI, facecolor="white")
+    raw.seek(0)
     target: io.BytesIO | Path = out if out is not None else io.BytesIO()
-    fig.savefig(target, format="png", dpi=DPI)
+    # RGB without the alpha channel Agg writes: Word and LibreOffice print it as one opaque picture
+    Image.open(raw).convert("RGB").save(target, format="PNG", dpi=(DPI, DPI), optimize=True)
     if isinstance(target, io.BytesIO):
         target.seek(0)
     return target
