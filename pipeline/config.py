@@ -297,6 +297,7 @@ class Bulletins(Strict):
     name_bottom: int = Field(default=3, ge=0)  # 点名: the bottom N of the ranking
     percent_decimals: int = Field(default=1, ge=0, le=3)  # 41.7%
     requirements: list[Text] = []  # 工作要求 paragraphs of the 月通报
+    plans: list[Text] = []  # 下季度工作打算 paragraphs of the 季总结 (the 月通报's requirements when empty)
     letterhead: Literal["red", "preprinted"] = "red"  # preprinted: 套打 on red-head paper, 版头 left blank
     issuer_mark: str | None = None  # 发文机关标志; defaults to the office's name + 「文件」
     measures: dict[str, Text] = Field(  # what each finding earns in the 月通报

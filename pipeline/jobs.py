@@ -42,11 +42,16 @@ def document_name(cfg: Config, kind: str) -> str | None:
     return doc.name if doc else None
 
 
-def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
-    """Simulated returns for two periods, the later one with the usual mistakes planted."""
+def demo_inputs(cfg: Config, kind: str, into: Path, wanted: Period | None = None) -> list[Period]:
+    """Simulated returns for two periods, the later one with the usual mistakes planted.
+
+    A quarter asked for by name (2023-Q4) gets the last months of it and of the quarter before."""
     # an office whose units return no 旬 forms gets monthly demo returns for its 旬简报 too
     key = "month" if kind == "dekad" and "dekad" not in cfg.reporting.return_kinds() else kind
-    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in DEMO_PERIODS[key]]
+    suffixes = DEMO_PERIODS[key]
+    if kind == "quarter" and wanted is not None and wanted.kind == "quarter":
+        suffixes = [f"{q.end.month:02d}" for q in (wanted.previous(), wanted) if q.year == wanted.year]
+    periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in suffixes]
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():
@@ -120,7 +125,7 @@ def run_cycle(
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
         fresh_demo(cfg, outputs)
-        demo_inputs(cfg, kind, inputs)
+        demo_inputs(cfg, kind, inputs, wanted)
         job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
     result = run_ingest(cfg, inputs, outputs, None)
     job.lines.append(render_result(result, inputs, outputs))
@@ -150,7 +155,10 @@ def run_cycle(
 # The document of each period kind: "module:function", imported only when that document is made
 # (python-docx and docxtpl stay out of `status` and `ingest`). Each function takes
 # (cfg, report, outputs, *, ledger, previous) and returns the .docx path it wrote.
-RENDERERS = {"month": "pipeline.documents.monthly:render_notice"}
+RENDERERS = {
+    "month": "pipeline.documents.monthly:render_notice",
+    "quarter": "pipeline.documents.summary:render_summary",
+}
 
 
 def render_document(

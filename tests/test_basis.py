@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -103,3 +105,5 @@ def test_a_number_typed_into_the_template_is_listed_unexplained(tmp_path):
     assert [s["单元格"] for s in inputs] == ["H6"]
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "共28件" in text and "\ue000" not in text and "\ue002" not in text
+    with zipfile.ZipFile(out) as z:
+        assert not re.search("[\ue000-\ue002]", z.read("word/document.xml").decode("utf-8"))

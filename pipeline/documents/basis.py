@@ -83,12 +83,13 @@ class Basis:
     def count(self, n: int, *, item: str, what: str, how: str) -> str:
         return self.add(str(n), item=item, what=what, value=float(n), how=how)
 
-    def quote(self, text: str, *, item: str, source: Source) -> str:
-        """A unit's own words (already cleaned and trimmed), traced to the cell they were typed in."""
+    def quote(self, text: str, *, item: str, source: Source, also: tuple[Source, ...] = ()) -> str:
+        """A unit's own words (already cleaned and trimmed), traced to the cell they were typed in
+        (and, for words several units sent alike, to each of the others in `also`)."""
         text = text.translate(NO_MARKS)  # a unit's text cannot fake a mark
         if not text:
             return text
-        return self._put(Figure(item, "单位报送的文字", text, None, "原文照录", (source,), quote=True))
+        return self._put(Figure(item, "单位报送的文字", text, None, "原文照录", (source, *also), quote=True))
 
     def line(self, report: ProgressReport, ip: IndicatorProgress, line: Line) -> LineFigures:
         return LineFigures(self, report, ip, line)

@@ -8,6 +8,7 @@ for a sum over many units. A number nothing explains is listed too, marked, neve
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import xlsxwriter
@@ -103,4 +104,8 @@ def _explain(occ: Occurrence, basis: Basis) -> tuple[str, str, float | str, tupl
 
 
 def _source_cells(s: Source, basis: Basis) -> tuple[str, str, str, str, str, str]:
-    return (basis.units.get(s.unit_code, s.unit_code), s.file, s.sheet, s.cell, s.raw, s.archive_path)
+    raw = _SURROGATE.sub("", s.raw)  # a lone surrogate cannot be written to a workbook
+    return (basis.units.get(s.unit_code, s.unit_code), s.file, s.sheet, s.cell, raw, s.archive_path)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")

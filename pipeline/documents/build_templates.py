@@ -104,9 +104,9 @@ TBLPR_ORDER = [
 ]  # fmt: skip
 
 
-def _define_styles(document) -> None:
+def _define_styles(document, specs: list[PStyle] = STYLES) -> None:
     styles = document.styles
-    for spec in STYLES:
+    for spec in specs:
         if spec.style_id == "Normal":
             style = styles["Normal"]
         else:
@@ -169,8 +169,9 @@ def _border(p, side: str, size: int, color: str = "000000", space: int = 0) -> N
         bdr.append(el)
 
 
-def _table(document) -> None:
-    table = document.add_table(rows=9, cols=len(COLUMNS))
+def _table(document, columns=COLUMNS, cells=CELLS, left_columns=LEFT_COLUMNS) -> None:
+    """The 附件 progress table: header, category row, project and line loops (`columns`: (head, twips))."""
+    table = document.add_table(rows=9, cols=len(columns))
     tbl = table._tbl
     tblpr = tbl.tblPr
     set_child(tblpr, "jc", TBLPR_ORDER, val="center")
@@ -187,7 +188,7 @@ def _table(document) -> None:
         m.set(qn("w:w"), "40")
         m.set(qn("w:type"), "dxa")
         mar.append(m)
-    widths = [w for _, w in COLUMNS]
+    widths = [w for _, w in columns]
     grid = tbl.tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(w))
@@ -196,7 +197,7 @@ def _table(document) -> None:
             cell.width = w * 635
             cell.paragraphs[0].style = document.styles["表格文字"]
     rows = table.rows
-    for cell, (head, _) in zip(rows[0].cells, COLUMNS, strict=True):
+    for cell, (head, _) in zip(rows[0].cells, columns, strict=True):
         cell.paragraphs[0].style = document.styles["表头"]
         cell.paragraphs[0].add_run(head)
     rows[1].cells[0].paragraphs[0].add_run("{%tr for c in table %}")
@@ -206,8 +207,8 @@ def _table(document) -> None:
     merged.paragraphs[0].add_run("{{ c.name }}")
     rows[3].cells[0].paragraphs[0].add_run("{%tr for p in c.projects %}")
     rows[4].cells[0].paragraphs[0].add_run("{%tr for r in p.rows %}")
-    for i, (cell, text) in enumerate(zip(rows[5].cells, CELLS, strict=True)):
-        if i in LEFT_COLUMNS:
+    for i, (cell, text) in enumerate(zip(rows[5].cells, cells, strict=True)):
+        if i in left_columns:
             cell.paragraphs[0].style = document.styles["表格文字左"]
         cell.paragraphs[0].add_run(text)
         tcpr = cell._tc.get_or_add_tcPr()

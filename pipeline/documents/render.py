@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import Problem, UserError
 from . import ooxml
@@ -53,6 +53,20 @@ def clean_context(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_context(v) for v in value]
     return value
+
+
+def bind_pictures(value: Any, tpl: DocxTemplate) -> None:
+    """Pictures a context builder made before the template was opened (InlineImage with no
+    template yet) are bound to it here, so context builders stay free of the template file."""
+    if isinstance(value, InlineImage):
+        if value.tpl is None:
+            value.tpl = tpl
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            bind_pictures(v, tpl)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            bind_pictures(v, tpl)
 
 
 def jinja_env() -> jinja2.Environment:
@@ -183,6 +197,7 @@ def render_docx(
             f"模板「{name}」无法打开（{type(exc).__name__}），请确认它是用 Word/WPS 保存的 .docx 文件。"
         ) from exc
     ctx = clean_context(context)
+    bind_pictures(ctx, tpl)
     check_template(tpl, ctx, name)
     sections_before = len(tpl.docx.sections)
     try:
