@@ -132,7 +132,9 @@ def render_config_summary(cfg: Config) -> str:
 @cli.command("templates")
 @config_option
 @outputs_option
-@click.option("--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2")
+@click.option(
+    "--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2、2023-W21（第21周）"
+)
 @click.option(
     "--out",
     "out_dir",
@@ -313,6 +315,7 @@ def status_cmd(config_path: Path, outputs_dir: Path, period: str | None, as_json
 
 monthly = _cycle_command("monthly", "month", "月通报")
 dekad = _cycle_command("dekad", "dekad", "旬简报")
+weekly = _cycle_command("weekly", "week", "周简报")
 quarterly = _cycle_command("quarterly", "quarter", "季总结")
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -25,6 +25,9 @@ AreaTarget = float | Literal["/"] | None  # None: the area's target is still pen
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Keys added after forms were first issued: left out of the fingerprint while at their default,
+    # so a config that does not use them keeps the fingerprint its outstanding forms carry.
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset()
 
 
 class CategoryDef(Strict):
@@ -208,20 +211,28 @@ class Thresholds(Strict):
 
 
 class DeadlineRule(Strict):
-    """When a period's return is due: N days after the period ends, or day D of a month
-    (`month_offset` 0 = the month the period ends in, 1 = the month after)."""
+    """When a period's return is due: N days after the period ends, day D of a month
+    (`month_offset` 0 = the month the period ends in, 1 = the month after), or, for a week,
+    a weekday (`week_offset` 0 = the week itself, 1 = the week after: 「下周一前」)."""
 
     after_end_days: int | None = Field(default=None, ge=0)
     day: int | None = Field(default=None, ge=1, le=31)
     month_offset: int = Field(default=0, ge=0, le=3)
+    weekday: int | None = Field(default=None, ge=1, le=7)  # 1 = 周一 … 5 = 周五, 7 = 周日
+    week_offset: int = Field(default=0, ge=0, le=2)
     none: bool = False  # no fixed day (不定期): nothing is late
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"weekday", "week_offset"})
 
 
 class Deadlines(Strict):
     dekad: DeadlineRule = DeadlineRule(after_end_days=2)
+    week: DeadlineRule = DeadlineRule(after_end_days=2)
     month: DeadlineRule = DeadlineRule(after_end_days=5)
     quarter: DeadlineRule = DeadlineRule(after_end_days=10)
     year: DeadlineRule = DeadlineRule(after_end_days=15)
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"week"})
 
 
 class Office(Strict):
@@ -246,14 +257,14 @@ class SourceDoc(Strict):
 
 
 DocumentKind = Literal["brief", "notice", "summary"]
-PeriodKind = Literal["dekad", "month", "quarter", "year"]
+PeriodKind = Literal["dekad", "week", "month", "quarter", "year"]
 
 
 class DocumentSpec(Strict):
     """One document of the office's mechanism: which period it covers and what it is called."""
 
     period: PeriodKind
-    name: Text  # 旬简报 / 月通报 / 月专报 / 季总结
+    name: Text  # 旬简报 / 周简报 / 月通报 / 月专报 / 季总结
     kind: DocumentKind  # brief: 简报 with 第N期; notice: 公文 with 文号; summary: 总结
 
 
@@ -276,7 +287,7 @@ class Reporting(Strict):
 
     def return_kinds(self) -> list[str]:
         kinds = self.returns if self.returns is not None else [d.period for d in self.documents]
-        return [k for k in ("dekad", "month", "quarter", "year") if k in kinds]
+        return [k for k in ("dekad", "week", "month", "quarter", "year") if k in kinds]
 
     def document(self, period_kind: str) -> DocumentSpec | None:
         return next((d for d in self.documents if d.period == period_kind), None)
@@ -406,6 +417,22 @@ class Config(Strict):
 
         Computed once: the model is frozen, and ingest asks for it for every file."""
         if not self._fingerprint:
-            canon = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            data = _without_late_defaults(self, self.model_dump(mode="json"))
+            canon = json.dumps(data, ensure_ascii=False, sort_keys=True)
             self._fingerprint = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
         return self._fingerprint
+
+
+def _without_late_defaults(model: BaseModel, data: dict) -> dict:
+    """The dump minus keys added after forms were issued (LATE_KEYS) that still hold their default."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if name in getattr(model, "LATE_KEYS", ()) and value == field.get_default(call_default_factory=True):
+            data.pop(name, None)
+        elif isinstance(value, BaseModel):
+            _without_late_defaults(value, data[name])
+        elif isinstance(value, list):
+            for item, dumped in zip(value, data[name], strict=True):
+                if isinstance(item, BaseModel):
+                    _without_late_defaults(item, dumped)
+    return data

@@ -146,7 +146,7 @@ def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline:
     ws.merge_range(f"A1:{last}1", f"{cfg.year}年{cfg.reporting.form_name}", fmt["title"])
     ws.set_row(0, 30)
     ws.merge_range(f"{UNIT_CELL}:E2", f"填报单位：{unit_name}", fmt["value"])
-    ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.label}", fmt["value"])
+    ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.dated_label}", fmt["value"])
     ws.merge_range(f"{DEADLINE_CELL}:L2", f"报送截止：{due_text(deadline)}", fmt["value"])
     inputs = [
         ("A3:B3", "填报人：", FILLER_CELL, None),
