@@ -30,6 +30,23 @@ class Strict(BaseModel):
     LATE_KEYS: ClassVar[frozenset[str]] = frozenset()
 
 
+CHAIN_LEAD = "lead"  # chain.review / chain.fill: the indicator's (first) lead unit
+CHAIN_OFFICE = "office"  # chain.review: nobody reviews; the office adds the areas up
+CHAIN_AREAS = "areas"  # chain.fill: every area's own unit (units of kind area) fills its rows
+
+
+class Chain(Strict):
+    """The certification chain a 分解方案 states: 「乡镇填报 → 牵头单位审核汇总 → 人社局核验认定」.
+
+    Written on `reporting` (every indicator), a project or an indicator; each key not written falls
+    back to the level above. The reviewing unit's form carries the indicator's 合计.
+    """
+
+    fill: Literal["areas", "lead"] | None = None  # areas: units of kind area fill their areas; lead: the lead fills all
+    review: Code | None = None  # 审核汇总: "lead", "office" (none: the office adds up) or a unit code
+    certify: Code | None = None  # 核验认定 / 数据评估认定: a unit code (the same as `certifier`)
+
+
 class CategoryDef(Strict):
     """A list the 分解方案 groups its projects into, in the order documents print them."""
 
@@ -75,6 +92,9 @@ class Unit(Strict):
     contact: Contact | None = None
     # A role that returns no form: 召集人, 专班成员单位, 督查室, 数据认定单位; check-config warns when one leads
     role: Literal["convenor", "member", "supervisor", "certifier"] | None = None
+
+
+ROLE_NAMES = {"convenor": "召集人", "member": "专班成员单位", "supervisor": "督查单位", "certifier": "数据认定单位"}
 
 
 class Area(Strict):
@@ -137,7 +157,10 @@ class Indicator(Strict):
     leader: str | None = None  # 分管领导, overrides the project's
     certifier: Code | None = None  # 数据评估认定单位, overrides the project's
     reported_by: Code | None = None  # who returns it; defaults to the lead unit
+    chain: Chain | None = None  # 填报 → 审核汇总 → 核验认定, overrides the project's key by key
     note: str | None = None
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
     @model_validator(mode="after")
     def _default_stages(self) -> Indicator:
@@ -198,7 +221,10 @@ class Project(Strict):
     co_group: str | None = None  # 责任单位 named as a group, not one by one: 「各乡镇（街道）」
     leader: str | None = None
     certifier: Code | None = None
+    chain: Chain | None = None  # 填报 → 审核汇总 → 核验认定 of its indicators, overrides reporting.chain key by key
     indicators: list[Indicator] = Field(min_length=1)
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
 
 class Thresholds(Strict):
@@ -284,6 +310,9 @@ class Reporting(Strict):
     schedule_at_cutoff: bool = False  # 序时 at the cut-off: (4 + 20/31)/12 instead of 5/12
     summary_name: Text = "重点民生实事进展汇总表"
     form_name: Text = "重点民生实事进展填报表"  # an office with only 监测项目 writes 重点监测民生项目进展填报表
+    chain: Chain | None = None  # the chain every indicator follows unless its project or itself says otherwise
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
     def return_kinds(self) -> list[str]:
         kinds = self.returns if self.returns is not None else [d.period for d in self.documents]
@@ -381,6 +410,42 @@ class Config(Strict):
 
     def reporter_of(self, project: Project, ind: Indicator) -> str | None:
         return ind.reported_by or self.lead_of(project, ind)
+
+    # -- the certification chain ---------------------------------------------------------------
+    def chain_of(self, project: Project, ind: Indicator) -> Chain | None:
+        """The chain the indicator follows, key by key from itself, its project, then reporting.chain.
+
+        None when no level writes a chain (configs from before the key: nothing changes for them)."""
+        levels = [c for c in (ind.chain, project.chain, self.reporting.chain) if c is not None]
+        if not levels:
+            return None
+        pick = {k: next((getattr(c, k) for c in levels if getattr(c, k) is not None), None) for k in Chain.model_fields}
+        pick["certify"] = self.certifier_of(project, ind)
+        return Chain(**pick)
+
+    def certifier_of(self, project: Project, ind: Indicator) -> str | None:
+        """数据评估认定单位: `certifier` or `chain.certify`, the indicator's before the project's before reporting's."""
+        for own, chain in (
+            (ind.certifier, ind.chain),
+            (project.certifier, project.chain),
+            (None, self.reporting.chain),
+        ):
+            found = own or (chain.certify if chain is not None else None)
+            if found:
+                return found
+        return None
+
+    def reviewer_of(self, project: Project, ind: Indicator) -> str | None:
+        """The unit that reviews and aggregates (审核汇总) and so reports the 合计; None: the office adds up."""
+        chain = self.chain_of(project, ind)
+        if chain is None or chain.review in (None, CHAIN_OFFICE):
+            return None
+        return self.lead_of(project, ind) if chain.review == CHAIN_LEAD else chain.review
+
+    def fills_by_area(self, project: Project, ind: Indicator) -> bool:
+        """Whether areas with a unit of their own (kind area) fill their rows: yes unless the chain says fill: lead."""
+        chain = self.chain_of(project, ind)
+        return chain is None or chain.fill != CHAIN_LEAD
 
     def area_reporter(self, area_code: str) -> str | None:
         """The area-kind unit that reports this area's own rows, if any."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .config import DEFAULT_STAGES, NOT_APPLICABLE, Config, Indicator, Kind
+from .chain_checks import check_chain
+from .config import DEFAULT_STAGES, NOT_APPLICABLE, ROLE_NAMES, Config, Indicator, Kind
 from .errors import Problem
 from .measures import factor
 from .periods import PERIOD_KINDS, RETURN_NAMES, WEEKDAY_NAMES, periods_of_year, report_deadline
@@ -92,16 +93,13 @@ def check_unit_refs(cfg: Config) -> Iterator[Problem]:
             yield from ref(f"{path}.co[{ci}]", c, "责任单位")
         yield from ref(f"{path}.certifier", ind.certifier, "数据评估认定单位")
         yield from ref(f"{path}.reported_by", ind.reported_by, "填报单位")
-        if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, ind):
+        if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, p, ind):
             yield _err(path, f"指标「{ind.name}」没有牵头单位，也没有指定 reported_by，无人填报")
 
 
-def _areas_all_reported(cfg: Config, ind: Indicator) -> bool:
+def _areas_all_reported(cfg: Config, project, ind: Indicator) -> bool:
     areas = ind.applicable_areas()
-    return bool(areas) and all(cfg.area_reporter(a) for a in areas)
-
-
-ROLE_NAMES = {"convenor": "召集人", "member": "专班成员单位", "supervisor": "督查单位", "certifier": "数据认定单位"}
+    return bool(areas) and cfg.fills_by_area(project, ind) and all(cfg.area_reporter(a) for a in areas)
 
 
 def check_roles(cfg: Config) -> Iterator[Problem]:
@@ -418,6 +416,7 @@ CHECKS = [
     check_unit_refs,
     check_area_refs,
     check_roles,
+    check_chain,
     check_kinds,
     check_windows,
     check_parents,

@@ -353,7 +353,12 @@ def _identify(
 
 
 def _title_texts(sheet: RawSheet) -> list[str]:
-    return [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
+    """The title block's texts; not the notes, whose 数据流程 line names other units (审核汇总、认定)."""
+    texts = [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
+    return [t for t in texts if not t.lstrip().startswith(NOTES_PREFIXES)]
+
+
+NOTES_PREFIXES = ("说明：", "数据流程：")
 
 
 def _unit_in(texts: list[str], cfg: Config) -> str | None:
