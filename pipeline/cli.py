@@ -265,7 +265,8 @@ def _cycle_command(name: str, kind: str, label: str):
         "--period",
         metavar="期别",
         default=None,
-        help="期别，如 2023-05、2023-05-2、2023-Q2；默认为有报表的最近一期",
+        help=("期别，如 2023-W21（第21周）" if kind == "week" else "期别，如 2023-05、2023-05-2、2023-Q2")
+        + "；默认为有报表的最近一期",
     )
     @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装 LibreOffice）")
     def command(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None, pdf: bool) -> None:

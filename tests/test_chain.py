@@ -191,6 +191,10 @@ def _project(d):
 
 ERRORS = [
     (
+        lambda d: d["reporting"]["chain"].update(review="牵头单位"),
+        "reporting.chain.review: 应写 lead（牵头单位审核汇总）、office（办公室汇总）或单位编码，实际为「牵头单位」",
+    ),
+    (
         lambda d: d["reporting"]["chain"].update(review="bgs"),
         "reporting.chain.review: 审核汇总单位「bgs」不在 units 列表中；请写单位编码，或写 lead（牵头单位审核汇总）、office（办公室汇总）",
     ),
