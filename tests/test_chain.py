@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import yaml
 from conftest import fill_by_spec
-from test_config_doc import SNIPPETS
+from test_config_doc import DOC, SNIPPETS
 
 from pipeline.analytics.build import build_report
 from pipeline.config import Chain
@@ -93,6 +93,7 @@ def test_the_docs_snippet_puts_the_total_on_the_reviewers_form_and_the_chain_on_
     assert keys(cfg) == {"rsj": ["jiuye"], "jia": ["jiuye@jia"], "yi": ["jiuye@yi"], "bing": ["jiuye@bing"]}
     paths = {p.name.split("_")[0]: p for p in write_forms(cfg, MAY, tmp_path)}
     line = "数据流程：填报：甲镇人民政府、乙镇人民政府、丙街道办事处 → 审核汇总：某县人力资源和社会保障局 → 核验认定：某县统计局。"
+    assert f"「{line}」" in DOC  # what the doc says each form prints
     for path in paths.values():
         assert notes(path).startswith(line + "\n说明："), path.name
     ws = openpyxl.load_workbook(paths["某县人力资源和社会保障局"])["填报表"]

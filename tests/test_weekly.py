@@ -235,3 +235,14 @@ def test_a_config_without_the_new_keys_keeps_the_fingerprint_its_issued_forms_ca
     assert parse_config(yaml.safe_dump(monthly, allow_unicode=True)).fingerprint() == "68187dcfb35c4981"
     friday = config(deadlines={"week": {"weekday": 5}})
     assert friday.fingerprint() != config().fingerprint()  # a key that is written does count
+
+
+def test_the_docs_weekly_snippet_renders_what_the_doc_says(tmp_path):
+    from test_config_doc import DOC, MINIMAL, SNIPPETS
+
+    src = next(src for _, src, _ in SNIPPETS if "period: week" in src and "week_offset: 1" in src)
+    cfg = parse_config(yaml.safe_dump({**MINIMAL, **yaml.safe_load(src)}, allow_unicode=True))
+    (path,) = write_forms(cfg, W21, tmp_path)
+    assert f"文件名「{path.name}」" in DOC
+    ws = openpyxl.load_workbook(path)["填报表"]
+    assert f"表头「{ws['F2'].value}」「{ws['J2'].value}」（下周一）" in DOC
