@@ -35,7 +35,7 @@ def _fill_text(cfg: Config, p: Project, ind: Indicator, chain) -> str:
     reporter = cfg.reporter_of(p, ind)
     plan = [(u, a) for u, a, _ in row_plan(cfg, p, ind) if a is not None and ind.site(a) is None]
     own = [(u, a) for u, a in plan if u is not None and u == cfg.area_reporter(a) and u != reporter]
-    if not plan and chain.fill == CHAIN_AREAS:  # not broken down here: the areas fill outside the forms
+    if not plan and not ind.sites and chain.fill == CHAIN_AREAS:  # not broken down: areas fill outside the forms
         return area_group(cfg, [a.code for a in cfg.areas])
     if not own:
         return cfg.unit(reporter).name if reporter else ""

@@ -113,6 +113,7 @@ def render_config_summary(cfg: Config) -> str:
     reporters = {cfg.reporter_of(p, i) for p, i in cfg.indicators()} | {
         u.code for u in cfg.units if u.kind == "area" and u.area
     }
+    reporters |= {cfg.reviewer_of(p, i) for p, i in cfg.indicators()}  # a reviewing unit reports the 合计
     lines = [
         f"配置有效：{cfg.office.name}，{cfg.year}年",
         f"  {len(cfg.projects)} 个项目，{len(indicators)} 个指标，{len(cfg.units)} 个单位"

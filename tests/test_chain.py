@@ -238,3 +238,19 @@ def test_chain_warnings():
     assert "指标「职业技能培训」不分区域，填报表上没有合计行，由「某县人社局」填报" in w.message
     assert "请写 reported_by: wjj" in w.message
     assert not [w for w in load(data()).warnings if "chain" in w.path]
+
+
+def test_the_config_summary_counts_a_reviewing_unit_among_those_who_return_forms():
+    from pipeline.cli import render_config_summary
+
+    cfg = load(mutated(lambda d: _project(d).update(chain={"fill": "lead", "review": "wjj"})))
+    assert "5 个单位（其中填报单位 4 个）" in render_config_summary(cfg)  # rsj, jia, yi and the reviewer wjj
+
+
+def test_named_sites_are_filled_by_their_reporter_whatever_the_default_chain_says():
+    from pipeline.chain import chain_text
+
+    sites = {"id": "zz", "name": "中职学校", "unit": "所", "sites": [{"code": "s1", "name": "一职中"}]}
+    cfg = load(mutated(lambda d: _project(d)["indicators"].append(sites)))
+    p, ind = cfg.indicator("zz")
+    assert chain_text(cfg, p, ind) == "填报：某县人社局 → 审核汇总：某县人社局 → 核验认定：某县统计局"
