@@ -25,6 +25,7 @@ from pipeline.ledger import Ledger
 from pipeline.periods import parse_period
 from pipeline.simulate import simulate, simulated_value
 from pipeline.snapshot import read_snapshot
+from pipeline.summary_workbook import write_summary
 
 W20, W21, W22 = (parse_period(f"2023-W{n}") for n in (20, 21, 22))
 MAY, JUNE = parse_period("2023-05"), parse_period("2023-06")
@@ -143,8 +144,11 @@ def test_a_month_takes_its_last_whole_week_and_a_week_across_two_months_counts_f
         assert latest_period(ledger, "quarter", 2023).code == "2023-Q2"  # W22 ends in June, inside Q2
     assert (may.rows["jy"].current.number, may.rows["jy"].current.period) == (400.0, "2023-W21")
     assert june.rows["jy"].current is None and june.rows["jy"].last_ok.period == "2023-W22"
-    line = build_report(cfg, may).indicator("jy").total
+    report = build_report(cfg, may)
+    line = report.indicator("jy").total
     assert (line.value, line.value_period, line.rate_pct) == (400.0, "2023-W21", 40.0)
+    ws = openpyxl.load_workbook(write_summary(cfg, report, tmp_path / "5月.xlsx"))["总表"]
+    assert (ws["O3"].value, ws["O4"].value) == ("数据期别", "第21周")
     week = build_report(cfg, read_snapshot_at(cfg, tmp_path, W22), read_snapshot_at(cfg, tmp_path, W21))
     total = week.indicator("jy").total
     assert (week.period_label, total.value, total.increment) == ("2023年第22周", 450.0, 50.0)
