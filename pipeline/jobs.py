@@ -47,6 +47,9 @@ def demo_inputs(cfg: Config, kind: str, into: Path) -> list[Period]:
     # an office whose units return no 旬 (周) forms gets monthly demo returns for its 旬简报 (周简报) too
     key = "month" if kind in ("dekad", "week") and kind not in cfg.reporting.return_kinds() else kind
     periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in DEMO_PERIODS[key]]
+    if periods[0].kind not in cfg.reporting.return_kinds() and "week" in cfg.reporting.return_kinds():
+        # units return only weeks: the last week wholly inside each period stands for it
+        periods = [p.sub_periods("week")[-1] for p in periods if p.sub_periods("week")]
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():

@@ -170,8 +170,9 @@ def test_the_simulator_fills_weekly_returns_that_grow_week_by_week(tmp_path):
     assert simulated_value(3, "rsj", row, W20) <= simulated_value(3, "rsj", row, W21)
 
 
-def test_make_weekly_runs_the_demo_and_writes_the_weeks_summary(tmp_path):
-    three = data()  # the demo leaves one unit's return out: three units, so the week still has returns
+def three_units(tmp_path):
+    """A config file of three units: the demo leaves one unit's return out, and the week still has returns."""
+    three = data()
     three["units"] += [{"code": "mzj", "name": "某县民政局"}, {"code": "jyj", "name": "某县教育局"}]
     for i, unit in enumerate(("mzj", "jyj")):
         project = {**three["projects"][0], "id": f"p{i}", "number": i + 2, "lead": unit}
@@ -180,9 +181,22 @@ def test_make_weekly_runs_the_demo_and_writes_the_weeks_summary(tmp_path):
         )
     path = tmp_path / "c.yaml"
     path.write_text(yaml.safe_dump(three, allow_unicode=True), "utf-8")
-    out, empty = tmp_path / "out", tmp_path / "inputs"
+    empty = tmp_path / "inputs"
     empty.mkdir()
-    args = ["weekly", "--config", str(path), "--inputs", str(empty), "--outputs", str(out)]
+    return ["--config", str(path), "--inputs", str(empty), "--outputs", str(tmp_path / "out")]
+
+
+def test_make_monthly_of_an_office_that_collects_only_weeks_demonstrates_on_weekly_returns(tmp_path):
+    result = CliRunner().invoke(cli, ["monthly", *three_units(tmp_path)])
+    assert result.exit_code == 0, result.output
+    demo = tmp_path / "out" / "demo"
+    assert sorted(p.name for p in (demo / "示例报表").iterdir()) == ["2023-W17", "2023-W21"]  # 4月、5月的最后整周
+    assert (demo / "2023-05" / "重点民生实事进展汇总表.xlsx").exists() and (demo / "2023-05" / "月通报.docx").exists()
+
+
+def test_make_weekly_runs_the_demo_and_writes_the_weeks_summary(tmp_path):
+    args = ["weekly", *three_units(tmp_path)]
+    out = tmp_path / "out"
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "周简报正在开发中，本次先生成进展汇总表。" in result.output
