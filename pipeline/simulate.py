@@ -192,7 +192,8 @@ def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> 
     rng.shuffle(order)
     victims: dict = {"missing_unit": order[-1]}
     with_child = [u for u in order if any(r.indicator.parent for r in by_unit[u])]
-    with_total = [u for u in order if any(r.is_total and r.kind in _ADDITIVE for r in by_unit[u])]
+    # a 合计 with its areas on the same form (a reviewing unit's 合计 is checked against other forms, not here)
+    with_total = [u for u in order if any(r.is_total and not r.aggregates and r.kind in _ADDITIVE for r in by_unit[u])]
     if with_child:
         victims["child_exceeds"] = with_child[0]
     if with_total:
@@ -275,7 +276,12 @@ def _plant(
             )
     if victims.get("area_sum") == unit_code:
         total = next(
-            (r for r in rows if r.is_total and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE), None
+            (
+                r
+                for r in rows
+                if r.is_total and not r.aggregates and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE
+            ),
+            None,
         )
         if total is not None:
             wrong = values[total.key] + 5

@@ -254,3 +254,8 @@ def test_named_sites_are_filled_by_their_reporter_whatever_the_default_chain_say
     cfg = load(mutated(lambda d: _project(d)["indicators"].append(sites)))
     p, ind = cfg.indicator("zz")
     assert chain_text(cfg, p, ind) == "填报：某县人社局 → 审核汇总：某县人社局 → 核验认定：某县统计局"
+
+
+def test_the_messy_simulator_plants_no_area_sum_error_on_a_reviewers_total(tmp_path):
+    sim = simulate(load(data()), MAY, tmp_path / "in", seed=4, messy=True)
+    assert "area_sum" not in {p.kind for p in sim.planted}  # its areas are on other forms: nothing to add up there
