@@ -13,7 +13,7 @@ PERIOD ?=
 PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
 PDF_ARG = $(if $(PDF),--pdf,)
 
-.PHONY: setup monthly dekad quarterly status templates simulate ingest check check-config test lint bench clean
+.PHONY: setup monthly dekad weekly quarterly status templates simulate ingest check check-config test lint bench clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,9 @@ monthly: $(STAMP)
 
 dekad: $(STAMP)
 	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
+
+weekly: $(STAMP)
+	@$(BIN)/minsheng weekly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
 quarterly: $(STAMP)
 	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)

@@ -1,4 +1,4 @@
-"""The periodic jobs behind `make monthly` / `make dekad` / `make quarterly`, and `status`.
+"""The periodic jobs behind `make monthly` / `make dekad` / `make weekly` / `make quarterly`, and `status`.
 
 ingest → snapshot → progress report → 汇总表 and the period's document. With an empty inputs/ the
 job runs a demonstration on simulated returns under outputs/demo/, so a fresh clone shows what the
@@ -17,14 +17,14 @@ from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
 from .ledger import Ledger
-from .periods import PERIOD_KINDS, Period, parse_period, parse_period_in
+from .periods import Period, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
 from .status import summary_lines
 
-KIND_WORDS = {"dekad": "旬", "month": "月", "quarter": "季度", "year": "年度"}
-DEMO_PERIODS = {"dekad": ["05-1", "05-2"], "month": ["04", "05"], "quarter": ["03", "06"]}
+KIND_WORDS = {"dekad": "旬", "week": "周", "month": "月", "quarter": "季度", "year": "年度"}
+DEMO_PERIODS = {"dekad": ["05-1", "05-2"], "week": ["W20", "W21"], "month": ["04", "05"], "quarter": ["03", "06"]}
 
 
 @dataclass
@@ -46,12 +46,15 @@ def demo_inputs(cfg: Config, kind: str, into: Path, wanted: Period | None = None
     """Simulated returns for two periods, the later one with the usual mistakes planted.
 
     A quarter asked for by name (2023-Q4) gets the last months of it and of the quarter before."""
-    # an office whose units return no 旬 forms gets monthly demo returns for its 旬简报 too
-    key = "month" if kind == "dekad" and "dekad" not in cfg.reporting.return_kinds() else kind
+    # an office whose units return no 旬 (周) forms gets monthly demo returns for its 旬简报 (周简报) too
+    key = "month" if kind in ("dekad", "week") and kind not in cfg.reporting.return_kinds() else kind
     suffixes = DEMO_PERIODS[key]
     if kind == "quarter" and wanted is not None and wanted.kind == "quarter":
         suffixes = [f"{q.end.month:02d}" for q in (wanted.previous(), wanted) if q.year == wanted.year]
     periods = [parse_period(f"{cfg.year}-{suffix}") for suffix in suffixes]
+    if periods[0].kind not in cfg.reporting.return_kinds() and "week" in cfg.reporting.return_kinds():
+        # units return only weeks: the last week wholly inside each period stands for it
+        periods = [p.sub_periods("week")[-1] for p in periods if p.sub_periods("week")]
     for i, p in enumerate(periods):
         target = into / p.code
         if not target.exists():
@@ -78,10 +81,9 @@ def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
         p = parse_period(s["period"])
         if p.year != year:
             continue
-        if PERIOD_KINDS.index(p.kind) > PERIOD_KINDS.index(kind):
-            continue  # a year's return says nothing about which quarter is the latest
-        enclosing = p if p.kind == kind else p.parent(kind)
-        if counts_for(enclosing, p):
+        # None: a year's return says nothing about the latest quarter, nor a week across two months about a month
+        enclosing = p.within(kind)
+        if enclosing is not None and counts_for(enclosing, p):
             found.append(enclosing)
     return max(found, key=lambda q: q.end) if found else None
 
@@ -198,4 +200,10 @@ def held_open(path: Path) -> str:
 
 
 def _example(year: int, kind: str) -> str:
-    return {"dekad": f"{year}-05-2", "month": f"{year}-05", "quarter": f"{year}-Q2", "year": f"{year}"}[kind]
+    return {
+        "dekad": f"{year}-05-2",
+        "week": f"{year}-W21",
+        "month": f"{year}-05",
+        "quarter": f"{year}-Q2",
+        "year": f"{year}",
+    }[kind]

@@ -37,6 +37,7 @@ from .formspec import (
     FormRow,
     rows_by_unit,
 )
+from .measures import factor
 from .periods import Period, report_deadline, scheduled_share
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高曾邓谢唐"
@@ -147,14 +148,23 @@ def simulated_value(seed: int, unit_code: str, row: FormRow, period: Period) -> 
     return round(target * fraction, _decimals(ind.unit, target))
 
 
-def filled_values(seed: int, unit_code: str, rows: list[FormRow], period: Period) -> dict[str, float | str | None]:
+def filled_values(
+    seed: int, unit_code: str, rows: list[FormRow], period: Period, by_unit: dict[str, list[FormRow]] | None = None
+) -> dict[str, float | str | None]:
+    """A unit's values; `by_unit` (every unit's rows) lets a reviewing unit's 合计 add up areas filled elsewhere."""
     values = {r.key: simulated_value(seed, unit_code, r, period) for r in rows}
-    # A 合计 row is what its areas add up to, as a careful unit would report it.
+    # A 合计 row is what its areas add up to, as a careful unit (or reviewing unit) would report it.
     for r in rows:
         if r.is_total and r.kind not in (Kind.rate, Kind.standard, Kind.milestone):
-            parts = [values[x.key] for x in rows if x.indicator.id == r.indicator.id and x.area_code]
+            mine = [(unit_code, x) for x in rows]
+            everyone = [(u, x) for u, xs in (by_unit or {}).items() for x in xs] if r.aggregates else mine
+            parts = [
+                values[x.key] if u == unit_code else simulated_value(seed, u, x, period)
+                for u, x in everyone
+                if x.indicator.id == r.indicator.id and x.area_code
+            ]
             if parts and all(isinstance(p, float) for p in parts):
-                values[r.key] = round(sum(parts), 4)
+                values[r.key] = round(sum(parts) * (factor(r.indicator.row_unit, r.indicator.unit) or 1.0), 4)
     return values
 
 
@@ -174,8 +184,8 @@ def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool
                 continue
             unit = cfg.unit(unit_code)
             name = form_filename(unit.name, period)
-            values = filled_values(seed, unit_code, rows, period)
-            prev_values = filled_values(seed, unit_code, rows, period.previous())
+            values = filled_values(seed, unit_code, rows, period, by_unit)
+            prev_values = filled_values(seed, unit_code, rows, period.previous(), by_unit)
             plants = _plant(victims, unit_code, rows, values, prev_values, sim) if messy else {}
             late = victims.get("late") == unit_code
             when = _filled_on(seed, unit_code, deadline, late)
@@ -207,7 +217,8 @@ def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> 
     rng.shuffle(order)
     victims: dict = {"missing_unit": order[-1]}
     with_child = [u for u in order if any(r.indicator.parent for r in by_unit[u])]
-    with_total = [u for u in order if any(r.is_total and r.kind in _ADDITIVE for r in by_unit[u])]
+    # a 合计 with its areas on the same form (a reviewing unit's 合计 is checked against other forms, not here)
+    with_total = [u for u in order if any(r.is_total and not r.aggregates and r.kind in _ADDITIVE for r in by_unit[u])]
     if with_child:
         victims["child_exceeds"] = with_child[0]
     if with_total:
@@ -290,7 +301,12 @@ def _plant(
             )
     if victims.get("area_sum") == unit_code:
         total = next(
-            (r for r in rows if r.is_total and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE), None
+            (
+                r
+                for r in rows
+                if r.is_total and not r.aggregates and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE
+            ),
+            None,
         )
         if total is not None:
             wrong = values[total.key] + 5
@@ -392,8 +408,9 @@ def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], pre
     with tempfile.TemporaryDirectory() as tmp:
         blank_dir = Path(tmp)
         blank = write_form(cfg, previous, unit_code, rows, blank_dir, {})
-        values = filled_values(seed, unit_code, rows, previous)
-        prev2 = filled_values(seed, unit_code, rows, previous.previous())
+        by_unit = rows_by_unit(cfg)
+        values = filled_values(seed, unit_code, rows, previous, by_unit)
+        prev2 = filled_values(seed, unit_code, rows, previous.previous(), by_unit)
         deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind)) or previous.end
         out = into / f"{unit.name}报表(1).xlsx"
         _fill_file(

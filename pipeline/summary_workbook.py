@@ -397,7 +397,10 @@ class _Writer:
             ws.write_string(row, 5, _plain(ind.lead), f.text)
             col = self.write_figures(ws, row, 6, ind, ind.total)
             who = [f"责任单位：{ind.co}" if ind.co else "", f"分管领导：{ind.leader}" if ind.leader else ""]
-            who.append(f"数据认定：{ind.certifier}" if ind.certifier else "")
+            if ind.chain:  # 填报 → 审核汇总 → 核验认定, the 认定 unit included
+                who.append(f"数据流程：{ind.chain}")
+            else:
+                who.append(f"数据认定：{ind.certifier}" if ind.certifier else "")
             remark = "；".join(x for x in (*who, self.remark(ind, ind.total)) if x)
             ws.write_string(row, col, remark, f.text)
             texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}

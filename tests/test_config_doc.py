@@ -22,6 +22,7 @@ from pipeline.config import (
     Area,
     Bulletins,
     CategoryDef,
+    Chain,
     Config,
     Contact,
     DeadlineRule,
@@ -57,6 +58,7 @@ SECTIONS: dict[type[BaseModel], str | None] = {
     Indicator: "### 指标（`indicators`",
     PlanPoint: "#### 节点目标（`plan`",
     Site: "#### 点名的地点（`sites`",
+    Chain: "### 数据流程（`chain`",
     Reporting: "### `reporting`",
     DocumentSpec: "### `reporting`",
     Deadlines: "### `deadlines`",
@@ -135,6 +137,8 @@ def _unit_refs(item: dict) -> set[str]:
     refs |= {lead} if isinstance(lead, str) else set(lead or [])
     refs |= {item[k] for k in ("reported_by", "certifier") if item.get(k)}
     refs |= set(item.get("co") or [])
+    chain = item.get("chain") or {}
+    refs |= {chain[k] for k in ("review", "certify") if chain.get(k) not in (None, "lead", "office")}
     return refs
 
 
