@@ -330,6 +330,7 @@ class Ranking(Strict):
 
 
 class Bulletins(Strict):
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"plans", "copies"})
     brief_title: Text = "重点民生实事工作简报"
     editor: str | None = None  # 编印单位 of the 简报; defaults to the office
     category_names: dict[str, Text] = {}  # display names by category name (older configs)
