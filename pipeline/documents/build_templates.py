@@ -104,9 +104,9 @@ TBLPR_ORDER = [
 ]  # fmt: skip
 
 
-def _define_styles(document) -> None:
+def _define_styles(document, specs: list[PStyle] | None = None) -> None:
     styles = document.styles
-    for spec in STYLES:
+    for spec in specs or STYLES:
         if spec.style_id == "Normal":
             style = styles["Normal"]
         else:

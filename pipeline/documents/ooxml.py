@@ -333,10 +333,10 @@ def paragraphs_with_style(doc: DocxDocument, style_name: str):
     return [p for p in doc.paragraphs if p.style is not None and p.style.name == style_name]
 
 
-def fit_issuer_mark(doc: DocxDocument, style_name: str = "发文机关标志") -> None:
-    """Shrink a long 发文机关标志 to the 版心 width by horizontal scaling (w:w), keeping its height."""
+def fit_issuer_mark(doc: DocxDocument, style_name: str = "发文机关标志", size_pt: float | None = None) -> None:
+    """Shrink a long 发文机关标志 (or 简报名称) to the 版心 width by horizontal scaling (w:w), keeping its height."""
     width_pt = L.BLOCK_W / 20
-    size_pt = L.RULES["mark_size"].value
+    size_pt = size_pt or L.RULES["mark_size"].value
     for p in paragraphs_with_style(doc, style_name):
         text = p.text.strip()
         if not text:
@@ -398,6 +398,7 @@ def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
     fix_runs(doc)
     repeat_header_rows(doc)
     fit_issuer_mark(doc)
+    fit_issuer_mark(doc, "简报名称", L.RULES["brief_mark_size"].value)
     place_record(doc)
     if preprinted:
         drop_red_rule(doc)
