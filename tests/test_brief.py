@@ -177,25 +177,26 @@ def test_increments_units_high_to_low_zeros_grouped(text):
 def test_lagging_in_full_with_target_value_rate_gap_and_increment(text):
     assert "低于序时进度的指标13项，其中严重滞后4项：" in text  # 9 + 4, the 其中 item not counted
     assert (
-        "1. 促进高质量充分就业（市人社局）：城镇新增就业，目标4980人，累计完成1234人，完成率24.8%，"
+        "1. 城镇新增就业（市人社局）：目标4980人，累计完成1234人，完成率24.8%，"
         "低于序时进度16.9个百分点，严重滞后，本旬新增246.8人。" in text
     )  # 1234 − 987.2
     assert (
-        "2. 开展妇幼健康守护行动（市妇联）：农村适龄及城镇低保适龄妇女“两癌”免费检查，目标17000人，"
+        "2. 农村适龄及城镇低保适龄妇女“两癌”免费检查（市妇联）：目标17000人，"
         "累计完成5100人，完成率30.0%，低于序时进度11.7个百分点，本旬新增0人，较上期由按序时转为滞后。" in text
     )
     assert (
-        "国考断面水质优良率（三类以上比例），目标100%，当前为90%，低于目标10.0个百分点，较上期由按序时转为滞后。"
-        in text
+        "12. 国考断面水质优良率（三类以上比例）（市生态环境局）：目标100%，当前为90%，低于目标10.0个百分点，"
+        "较上期由按序时转为滞后。" in text
     )
     assert (
         "小型水库除险加固（市水利局）：目标17座，累计完成5座，完成率29.4%（截至2023年4月），低于序时进度12.3个百分点。"
         in text
     )
-    # a project with two lagging indicators is one paragraph
+    # one lagging indicator heads its sentence; a project with two is one paragraph under its title
     assert (
-        "新建梅岭学校，目标1所，累计完成0所，完成率0.0%，低于序时进度41.7个百分点，严重滞后，本旬新增0所；昭阳中学二期工程"
-        in text
+        "10. 新建梅岭学校、4所高标准幼儿园，全面完成昭阳中学二期工程（市教育局）：新建梅岭学校，目标1所，累计完成0所，"
+        "完成率0.0%，低于序时进度41.7个百分点，严重滞后，本旬新增0所；昭阳中学二期工程，目标全面完成昭阳中学二期工程，"
+        "目前处于“前期工作”阶段，较上期由按序时转为滞后。" in text
     )
 
 
@@ -205,17 +206,19 @@ def test_changed_items_in_full_and_the_rest_grouped(text):
         "由滞后赶上序时进度1项：村（社区）医保经办服务事项直办或帮代办覆盖（市医保局），目标580个，累计完成230个，"
         "完成率39.7%。" in text
     )
-    assert "已完成全年目标任务的还有6项：普通门诊异地结算覆盖二级以上定点医疗机构、" in text
-    # 超序时: 21, from 42.8% (110千伏电网) to 50.0%; 按序时 9 less the recovered one, 38.0% (安置) to 41.1% (蓄水)
-    assert "超序时进度推进21项（完成率在42.8%至50.0%之间），按序时进度推进8项（完成率在38.0%至41.1%之间）。" in text
-    assert "目标任务待定3项：县域普通高中“徐特立项目”建设；基本养老、工伤和失业保险参保人数；空气质量优良率。" in text
+    # 已完成 7 less the new one; 超序时 21, from 42.8% (110千伏电网) to 50.0%; 按序时 9 less the recovered one,
+    # 38.0% (安置) to 41.1% (蓄水); 目标待定 3
+    assert (
+        "其余指标中，已完成全年目标任务6项，超序时进度推进21项（完成率在42.8%至50.0%之间），按序时进度推进8项"
+        "（完成率在38.0%至41.1%之间），目标任务待定3项，各项数据详见同期《重点民生实事进展汇总表》。" in text
+    )
 
 
 def test_every_counted_indicator_is_in_exactly_one_place(cfg, report):
     ctx = brief_context(cfg, report, NUMBERING, issued=ISSUED)
     in_full = [i["key"] for p in ctx["lagging"] for i in p["indicators"]]
     in_full += [i["key"] for i in ctx["changes"]["done"] + ctx["changes"]["recovered"]]
-    grouped = sum(int(g["count"]) for g in ctx["others"].values() if g)
+    grouped = sum(int(g["count"]) for g in ctx["others"].values() if isinstance(g, dict))
     carried = 1  # 恢复和改善灌溉面积, under 市水利局 which sent nothing
     no_figure = len(ctx["attention"]["no_figure"])
     assert len(in_full) == len(set(in_full))
@@ -234,9 +237,10 @@ def test_dynamics_office_figures_and_units_words_attributed(text):
 
 
 def test_attention_is_factual(text):
-    assert "未报送的单位：市水利局（所负责1项指标暂无数据）。" in text
-    assert "报表被退回、尚未重新报送的单位：中国联通邵东分公司。" in text
-    assert "逾期报送的单位：市妇联（逾期3天）。" in text
+    assert (
+        "未报送的单位：市水利局（所负责1项指标暂无数据）；报表被退回、尚未重新报送的单位：中国联通邵东分公司；"
+        "逾期报送的单位：市妇联（逾期3天）。" in text
+    )
     assert (
         "本期无有效数据的指标2项：集中养育孤儿基本生活最低保障标准（市民政局，数据有误）；带动企业“上平台”（市科工局，未填）。"
         in text
@@ -261,7 +265,12 @@ def test_tail_between_rules_with_copies(document):
 
 def test_no_copies_no_tail_lines_without_config(report, tmp_path):
     plain = default_config()
-    plain = plain.model_copy(update={"office": plain.office.model_copy(update={"report_to": [], "cc": []})})
+    plain = plain.model_copy(
+        update={
+            "office": plain.office.model_copy(update={"report_to": [], "cc": []}),
+            "bulletins": plain.bulletins.model_copy(update={"copies": None}),
+        }
+    )
     d = docx.Document(str(render_brief(plain, report, tmp_path, numbering=NUMBERING, issued=ISSUED)))
     assert [p.text for p in _styled(d, "报尾")] == ["发：各乡镇（街道），市直各有关单位"]
 
@@ -344,12 +353,16 @@ def test_no_table_so_no_header_rows_to_repeat(document):
 
 
 def test_the_tail_keeps_together_with_the_last_paragraph(document):
-    body = [p for p in document.paragraphs if p.text.strip() or p.style.name == "报尾线"]
-    closing = next(i for i, p in enumerate(body) if p.text.startswith("各项指标的详细数据见同期"))
-    for p in body[closing:-1]:
-        keep = p._p.pPr.find(qn("w:keepNext")) if p._p.pPr is not None else None
-        style_keep = p.style.element.pPr.find(qn("w:keepNext")) if p.style.element.pPr is not None else None
-        assert keep is not None or style_keep is not None, p.text
+    paras = document.paragraphs
+    first_rule = next(i for i, p in enumerate(paras) if p.style.name == "报尾线")
+    last_text = max(i for i, p in enumerate(paras[:first_rule]) if p.text.strip())
+    assert paras[last_text].text.startswith("本期无有效数据的指标2项")
+    assert paras[last_text]._p.pPr.find(qn("w:keepNext")) is not None  # set on the rendered paragraph
+    for p in paras[last_text + 1 : -1]:  # the blank line, the rules and the lines between: keep with next
+        own = p._p.pPr.find(qn("w:keepNext")) if p._p.pPr is not None else None
+        style = p.style.element.pPr.find(qn("w:keepNext"))
+        assert (own if own is not None else style).get(qn("w:val")) in (None, "1", "true"), p.text
+    assert paras[-1]._p.pPr.find(qn("w:keepNext")).get(qn("w:val")) == "0"
 
 
 # -- template ----------------------------------------------------------------------------------
@@ -429,6 +442,28 @@ def test_a_month_report_makes_the_brief_of_its_cut_off(cfg):
     ctx = brief_context(cfg, month, NUMBERING, issued=ISSUED)
     assert ctx["period"]["monthly"] and ctx["increment"]["label"] == "本月"
     assert ctx["increment"]["span"] == "5月1日至31日" and ctx["period"]["data_label"] == "2023年5月"
+
+
+def test_a_brief_from_monthly_returns_says_so(cfg, tmp_path):
+    path = render_brief(cfg, build_report(cfg), tmp_path, numbering=NUMBERING, issued=ISSUED)
+    assert path.parent.name == "2023-05-3"  # 截至5月31日 falls in 5月下旬
+    text = body_text(docx.Document(str(path)))
+    assert "二、本月新增" in text and "本月（5月1日至31日）" in text
+    assert "各单位按月报送进展情况，本期数据取自2023年5月报表。" in text
+    assert "（截至5月31日）" in text
+
+
+def test_first_period_of_the_year_has_no_increments(cfg, report, tmp_path):
+    first = replace(
+        report,
+        previous_period=None,
+        indicators=tuple(
+            replace(ip, total=replace(ip.total, previous=None, increment=None)) for ip in report.indicators
+        ),
+    )
+    text = body_text(docx.Document(str(render_brief(cfg, first, tmp_path, numbering=NUMBERING, issued=ISSUED))))
+    assert "暂无上期数据可比，本旬新增情况从下期起编报。" in text
+    assert "同期序时进度" not in text and text.count("本旬新增") == 2  # the heading and that sentence only
 
 
 class _Subs:

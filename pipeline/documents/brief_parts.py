@@ -119,19 +119,14 @@ def lagging(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any
     """Lagging indicators in full, by project in the config's order."""
     shown = display_names(report)
     was = {c.key: c.before for c in report.changes.newly_lagging}
-    per_project = {}
-    for ip in counted(report):
-        per_project[ip.project_id] = per_project.get(ip.project_id, 0) + 1
     groups: dict[str, dict[str, Any]] = {}
     for ip in counted(report):
         line = ip.total
         if line.status not in LAGGING:
             continue
         g = groups.setdefault(
-            ip.project_id,
-            {"seq": len(groups) + 1, "title": ip.project_title, "leads": [], "indicators": [],
-             "single": per_project[ip.project_id] == 1 and ip.name == ip.project_title},
-        )  # fmt: skip
+            ip.project_id, {"seq": len(groups) + 1, "title": ip.project_title, "leads": [], "indicators": []}
+        )
         gap, ref = gap_behind(b, report, ip, line)
         before = was.get(line.key)
         g["leads"].append(lead_of(cfg, ip))
@@ -150,7 +145,13 @@ def lagging(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any
                 "key": line.key,
             }
         )
-    return [{**{k: v for k, v in g.items() if k != "leads"}, "lead": join(g["leads"])} for g in groups.values()]
+    out = []
+    for g in groups.values():
+        single = len(g["indicators"]) == 1  # one lagging indicator: it heads the sentence, not its project
+        head = g["indicators"][0]["name"] if single else g["title"]
+        out.append({**{k: v for k, v in g.items() if k != "leads"}, "lead": join(g["leads"]), "head": head,
+                    "single": single})  # fmt: skip
+    return out
 
 
 def _done_figures(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress) -> str:
@@ -222,7 +223,7 @@ def others(b: Basis, cfg: Config, report: ProgressReport, shown_keys: set[str]) 
         status = ip.total.status
         if ip.total.key not in shown_keys and status.name in groups:
             groups[status.name].append(ip)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"any": any(groups.values())}
     for key, items in groups.items():
         if not items:
             out[key] = None
@@ -336,5 +337,6 @@ def attention(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
         "no_figure_count": b.count(len(no_figure), item="无有效数据", what="无有效数据的指标项数",
                                    how="状态为未报送、数据有误或未填的指标数（所属单位未报送的除外）"),
     }  # fmt: skip
-    out["any"] = bool(no_figure or out["missing"] or out["rejected"] or late)
+    out["returns"] = bool(out["missing"] or out["rejected"] or late)
+    out["any"] = bool(no_figure or out["returns"])
     return out

@@ -82,7 +82,6 @@ def _head(d) -> None:
     _p(d)
     _p(d, "{{ office.scope }}重点民生实事进展情况", "简报标题")
     _p(d, "（截至{{ period.as_of_short }}）", "副标题")
-    _p(d)
 
 
 def _overall(d) -> None:
@@ -124,7 +123,7 @@ def _items(d) -> None:
     _p(d, "{%p for p in lagging %}")
     _p(
         d,
-        "{{ p.seq }}. {{ p.title }}（{{ p.lead }}）：{% for i in p.indicators %}{% if not p.single %}{{ i.name }}，"
+        "{{ p.seq }}. {{ p.head }}（{{ p.lead }}）：{% for i in p.indicators %}{% if not p.single %}{{ i.name }}，"
         "{% endif %}{{ i.figures }}{% if i.gap %}，低于{{ i.gap_ref }}{{ i.gap }}个百分点{% endif %}"
         "{% if i.severe and not i.was %}，严重滞后{% endif %}"
         "{% if i.increment %}，{{ increment.label }}新增{{ i.increment }}{% endif %}"
@@ -151,25 +150,19 @@ def _items(d) -> None:
         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}",
     )
     _p(d, "{%p endif %}")
-    # the rest, grouped: the completed and the pending by name, those on or ahead of 序时 by count and range
-    _p(d, "{%p if others.done %}")
+    # the rest, grouped: how many in each status, and the range of 完成率 of those on or ahead of 序时
+    _p(d, "{%p if others.any %}")
     _p(
         d,
-        "已完成全年目标任务{% if changes.done %}的还有{% endif %}{{ others.done.count }}项：{{ others.done.names }}。",
+        "其余指标中，{% if others.done %}已完成全年目标任务{{ others.done.count }}项{% endif %}"
+        "{% if others.ahead %}{% if others.done %}，{% endif %}超序时进度推进{{ others.ahead.count }}项"
+        "{% if others.ahead.low %}（完成率在{{ others.ahead.low }}至{{ others.ahead.high }}之间）{% endif %}{% endif %}"
+        "{% if others.on_track %}{% if others.done or others.ahead %}，{% endif %}按序时进度推进"
+        "{{ others.on_track.count }}项{% if others.on_track.low %}（完成率在{{ others.on_track.low }}至"
+        "{{ others.on_track.high }}之间）{% endif %}{% endif %}"
+        "{% if others.pending %}{% if others.done or others.ahead or others.on_track %}，{% endif %}"
+        "目标任务待定{{ others.pending.count }}项{% endif %}，各项数据详见同期《{{ summary_name }}》。",
     )
-    _p(d, "{%p endif %}")
-    _p(d, "{%p if others.ahead or others.on_track %}")
-    _p(
-        d,
-        "{% if others.ahead %}超序时进度推进{{ others.ahead.count }}项{% if others.ahead.low %}（完成率在"
-        "{{ others.ahead.low }}至{{ others.ahead.high }}之间）{% endif %}{% endif %}"
-        "{% if others.ahead and others.on_track %}，{% endif %}"
-        "{% if others.on_track %}按序时进度推进{{ others.on_track.count }}项{% if others.on_track.low %}（完成率在"
-        "{{ others.on_track.low }}至{{ others.on_track.high }}之间）{% endif %}{% endif %}。",
-    )
-    _p(d, "{%p endif %}")
-    _p(d, "{%p if others.pending %}")
-    _p(d, "目标任务待定{{ others.pending.count }}项：{{ others.pending.names }}。")
     _p(d, "{%p endif %}")
 
 
@@ -195,16 +188,17 @@ def _dynamics(d) -> None:
 
 
 def _attention(d) -> None:
-    """五、: factual and short; its closing line is kept with the 报尾, which never stands alone on a page."""
+    """五、: factual and short (its last paragraph keeps with the 报尾: ooxml.keep_tail_with_text)."""
     _p(d, "五、需关注事项", "一级标题")
-    _p(d, "{%p if attention.missing %}")
-    _p(d, "未报送的单位：{{ attention.missing }}。")
-    _p(d, "{%p endif %}")
-    _p(d, "{%p if attention.rejected %}")
-    _p(d, "报表被退回、尚未重新报送的单位：{{ attention.rejected }}。")
-    _p(d, "{%p endif %}")
-    _p(d, "{%p if attention.late %}")
-    _p(d, "逾期报送的单位：{{ attention.late }}。")
+    _p(d, "{%p if attention.returns %}")
+    _p(
+        d,
+        "{% if attention.missing %}未报送的单位：{{ attention.missing }}{% endif %}"
+        "{% if attention.rejected %}{% if attention.missing %}；{% endif %}报表被退回、尚未重新报送的单位："
+        "{{ attention.rejected }}{% endif %}"
+        "{% if attention.late %}{% if attention.missing or attention.rejected %}；{% endif %}逾期报送的单位："
+        "{{ attention.late }}{% endif %}。",
+    )
     _p(d, "{%p endif %}")
     _p(d, "{%p if attention.no_figure %}")
     _p(
@@ -216,7 +210,6 @@ def _attention(d) -> None:
     _p(d, "{%p if not attention.any %}")
     _p(d, "本期各单位均按时报送，各项指标均有数据。")
     _p(d, "{%p endif %}")
-    _keep_with_next(_p(d, "各项指标的详细数据见同期《{{ summary_name }}》。"))
 
 
 def _tail(d) -> None:

@@ -390,6 +390,21 @@ def place_record(doc: DocxDocument, style_name: str = "版记") -> None:
     spacing.set(qn("w:before"), str(max(free, 0)))
 
 
+def keep_tail_with_text(doc: DocxDocument, style_name: str = "报尾线") -> None:
+    """A 简报's 报尾 (its first rule and what follows keep together) also keeps with the last
+    paragraph of text before it, so it never stands alone at the top of a page."""
+    rules = paragraphs_with_style(doc, style_name)
+    if not rules:
+        return
+    el = rules[0]._p.getprevious()
+    while el is not None:
+        if el.tag == qn("w:p"):
+            set_child(el.get_or_add_pPr(), "keepNext", PPR_ORDER)
+            if "".join(t.text or "" for t in el.iter(qn("w:t"))).strip():
+                return
+        el = el.getprevious()
+
+
 def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
     """Everything docxtpl cannot express, applied to a rendered (or freshly built) document."""
     fix_styles(doc)
@@ -400,5 +415,6 @@ def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
     fit_issuer_mark(doc)
     fit_issuer_mark(doc, "简报名称", L.RULES["brief_mark_size"].value)
     place_record(doc)
+    keep_tail_with_text(doc)
     if preprinted:
         drop_red_rule(doc)
