@@ -200,6 +200,13 @@ def test_lagging_in_full_with_target_value_rate_gap_and_increment(text):
     )
 
 
+def test_lagging_after_a_period_without_figures_is_not_called_new(cfg, report):
+    after_gap = (Change("jiuye", "jiuye", "城镇新增就业", Status.missing, Status.severe),)
+    ctx = brief_context(cfg, replace(report, changes=replace(report.changes, newly_lagging=after_gap)), NUMBERING)
+    (jiuye,) = [i for p in ctx["lagging"] for i in p["indicators"] if i["key"] == "jiuye"]
+    assert jiuye["was"] == "" and jiuye["severe"]
+
+
 def test_changed_items_in_full_and_the_rest_grouped(text):
     assert "本旬新完成全年目标任务1项：农村危房改造（市住建局），累计完成206户，完成率100.0%。" in text
     assert (

@@ -141,7 +141,7 @@ def lagging(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any
                 "increment": b.line(report, ip, line).increment(with_measure=True)
                 if has_increment(cfg, ip, line)
                 else "",
-                "was": before.value if before is not None and before not in LAGGING else "",
+                "was": before.value if before in (Status.done, Status.ahead, Status.on_track) else "",
                 "key": line.key,
             }
         )
