@@ -333,6 +333,7 @@ class Bulletins(Strict):
     LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"plans", "copies"})
     brief_title: Text = "重点民生实事工作简报"
     editor: str | None = None  # 编印单位 of the 简报; defaults to the office
+    copies: int | None = Field(default=None, ge=1)  # 印数 in the 简报's 报尾: （共印40份）; none: not printed
     category_names: dict[str, Text] = {}  # display names by category name (older configs)
     praise_top: int = Field(default=3, ge=0)  # 通报表扬: the top N of the ranking
     name_bottom: int = Field(default=3, ge=0)  # 点名: the bottom N of the ranking

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from .analytics.build import build_report, previous_period
 from .analytics.report import ProgressReport
+from .analytics.schedule import as_of
 from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
 from .ledger import Ledger
-from .periods import Period, parse_period, parse_period_in
+from .periods import PERIOD_KINDS, Period, cn_date, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
@@ -88,6 +89,32 @@ def latest_period(ledger: Ledger, kind: str, year: int) -> Period | None:
     return max(found, key=lambda q: q.end) if found else None
 
 
+def monthly_brief(cfg: Config, kind: str) -> bool:
+    """A 旬简报 whose units return no 旬 forms: it stands on their monthly returns."""
+    return kind == "dekad" and "dekad" not in cfg.reporting.return_kinds()
+
+
+def document_periods(cfg: Config, ledger: Ledger, kind: str, wanted: Period | None) -> tuple[Period, Period] | None:
+    """(the period the document is for, the period whose returns it stands on); None when there is none.
+
+    Where units return only monthly forms, the 旬简报 is made from the month whose figures stand
+    at a day of the 旬 (the cut-off: 5月20日 → 5月中旬; the month's end without one → 下旬)."""
+    if not monthly_brief(cfg, kind):
+        target = wanted or latest_period(ledger, kind, cfg.year)
+        return (target, target) if target is not None else None
+    month = Period.of_month(wanted.year, wanted.month) if wanted else latest_period(ledger, "month", cfg.year)
+    if month is None:
+        return None
+    day = as_of(cfg, month)
+    dekad = next(p for p in month.sub_periods("dekad") if p.contains(day))
+    if wanted is not None and wanted != dekad:
+        raise UserError(
+            f"本办公室各单位只报月报，旬简报按月报编发：{month.label}的数据截至{cn_date(day)}，"
+            f"属{dekad.short_label}，请写 {dekad.code}。"
+        )
+    return dekad, month
+
+
 def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressReport:
     """The report for a period, with the previous period of the same kind for 本期新增 and changes."""
     return progress_reports(cfg, outputs, period)[0]
@@ -132,11 +159,13 @@ def run_cycle(
     result = run_ingest(cfg, inputs, outputs, None)
     job.lines.append(render_result(result, inputs, outputs))
     with Ledger.for_config(cfg, outputs) as ledger:
-        target = wanted or latest_period(ledger, kind, cfg.year)
-    if target is None:
-        job.lines.append(f"台账中还没有任何{KIND_WORDS[kind]}的报表，暂不能生成{name}。")
+        periods = document_periods(cfg, ledger, kind, wanted)
+    if periods is None:
+        word = KIND_WORDS["month" if monthly_brief(cfg, kind) else kind]
+        job.lines.append(f"台账中还没有任何{word}的报表，暂不能生成{name}。")
         return job
-    job.report, before = progress_reports(cfg, outputs, target)
+    target, source = periods
+    job.report, before = progress_reports(cfg, outputs, source)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
     renderer = RENDERERS.get(kind)
     if renderer is None:
@@ -158,6 +187,7 @@ def run_cycle(
 # (python-docx and docxtpl stay out of `status` and `ingest`). Each function takes
 # (cfg, report, outputs, *, ledger, previous) and returns the .docx path it wrote.
 RENDERERS = {
+    "dekad": "pipeline.documents.brief:render_brief",
     "month": "pipeline.documents.monthly:render_notice",
     "quarter": "pipeline.documents.summary:render_summary",
 }

@@ -69,7 +69,7 @@ SECTIONS: dict[type[BaseModel], str | None] = {
 }
 TABLE_HEADER = ["键", "必填", "含义", "示例", "用于"]
 RECORD_ONLY = "仅作记录"
-STAGES = ("填报表", "校验", "汇总分析", "汇总表", "月通报", "季总结", "检查配置", "仅作记录", "全部", "同上")
+STAGES = ("填报表", "校验", "汇总分析", "汇总表", "月通报", "旬简报", "季总结", "检查配置", "仅作记录", "全部", "同上")
 LEGACY_TOP_LEVEL = {"title"}  # read as source.title (Config._legacy_title)
 
 

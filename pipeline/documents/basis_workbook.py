@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..forms import WORKBOOK_OPTIONS
 from ..model import Source
 from .basis import Basis
 from .trace import Occurrence
@@ -46,7 +47,7 @@ def write_basis(document: Path, basis: Basis) -> Path:
     """The workbook of `basis.occurrences` (traced while `document` was rendered), beside it."""
     rows = basis.occurrences
     path = basis_path(document)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)  # a unit's 「=cmd|…」 stays text, never a formula
     head = wb.add_format({"bold": True, "font_name": "宋体", "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
     cell = wb.add_format({"font_name": "宋体", "border": 1, "text_wrap": True, "valign": "top"})
     alert = wb.add_format(
