@@ -18,7 +18,7 @@ from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
 from .ledger import Ledger
-from .periods import PERIOD_KINDS, Period, cn_date, parse_period, parse_period_in
+from .periods import Period, cn_date, parse_period, parse_period_in
 from .readers import discover
 from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
