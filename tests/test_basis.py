@@ -48,6 +48,18 @@ def test_every_number_of_the_notice_is_traced_to_real_cells(cycle):
     assert any(m.endswith("·完成率") for m in by_meaning) and any(m.endswith("·排名得分") for m in by_meaning)
 
 
+@pytest.mark.parametrize(
+    ("kind", "period", "name"), [("dekad", "2023-05-2", "旬简报"), ("quarter", "2023-Q2", "季总结")]
+)
+def test_every_number_of_the_brief_and_the_summary_is_traced_to_real_cells(tmp_path, kind, period, name):
+    cfg = load_config(ROOT / "config.yaml")
+    job = run_cycle(cfg, kind, tmp_path / "inputs", period, tmp_path)
+    document = next(p for p in job.outputs if p.name == f"{name}.docx")
+    assert document.with_name(f"{name}_数据依据.xlsx") in job.outputs
+    rows = assert_traced(document, cfg, tmp_path / "demo", wording=("图1", "超过100%的按100%计"))
+    assert any(str(r["含义"]).endswith("·完成率") for r in rows)
+
+
 def test_a_rate_row_says_how_and_points_to_the_unit_cell(cycle):
     """「62.7%是怎么来的」: one row gives the division and the unit's file, sheet, cell and typed text."""
     cfg, job, demo = cycle
