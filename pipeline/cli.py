@@ -321,6 +321,20 @@ weekly = _cycle_command("weekly", "week", "周简报")
 quarterly = _cycle_command("quarterly", "quarter", "季总结")
 
 
+@cli.command("all")
+@config_option
+@inputs_option
+@outputs_option
+@click.option("--period", metavar="月份", default=None, help="月份，如 2023-06；默认为有报表的最近一个月")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装 LibreOffice）")
+def all_cmd(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None, pdf: bool) -> None:
+    """月末材料：校验入账后一次生成该月的旬简报（最近一旬）、月通报，季末月份再生成季总结。"""
+    from .routine import run_all
+
+    cfg = _load(config_path)
+    click.echo(run_all(cfg, inputs_dir, period, outputs_dir, pdf=pdf).render())
+
+
 @cli.command("check")
 @config_option
 @click.argument("files", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))

@@ -8,6 +8,7 @@ tool does without touching the real ledger.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,21 +150,34 @@ def run_cycle(
         raise UserError(
             f"「{wanted.label}」不是{KIND_WORDS[kind]}期别；{name}请写如 {_example(cfg.year, kind)} 的期别。"
         )
-    has_returns = inputs.is_dir() and any(d.kind == "spreadsheet" for d in discover(inputs))
-    if not has_returns:
+    outputs = intake(cfg, inputs, outputs, job, lambda into: demo_inputs(cfg, kind, into, wanted))
+    if materials(cfg, kind, outputs, wanted, job):
+        finish(job, pdf)
+    return job
+
+
+def intake(cfg: Config, inputs: Path, outputs: Path, job: JobReport, demo: Callable[[Path], object]) -> Path:
+    """Ingest inputs/; when it holds no returns, `demo` simulates some under outputs/demo/ (which is returned)."""
+    if not (inputs.is_dir() and any(d.kind == "spreadsheet" for d in discover(inputs))):
         outputs = outputs / "demo"
         inputs = outputs / "示例报表"
         fresh_demo(cfg, outputs)
-        demo_inputs(cfg, kind, inputs, wanted)
+        demo(inputs)
         job.lines.append("「inputs」文件夹中还没有报表，本次用随附的模拟报表演示，结果在 " + str(outputs) + "。")
     result = run_ingest(cfg, inputs, outputs, None)
     job.lines.append(render_result(result, inputs, outputs))
+    return outputs
+
+
+def materials(cfg: Config, kind: str, outputs: Path, wanted: Period | None, job: JobReport) -> bool:
+    """The period's 汇总表 and document into outputs/<period>/; False when the ledger has nothing for it."""
+    name = document_name(cfg, kind) or KIND_WORDS[kind]
     with Ledger.for_config(cfg, outputs) as ledger:
         periods = document_periods(cfg, ledger, kind, wanted)
     if periods is None:
         word = KIND_WORDS["month" if monthly_brief(cfg, kind) else kind]
         job.lines.append(f"台账中还没有任何{word}的报表，暂不能生成{name}。")
-        return job
+        return False
     target, source = periods
     job.report, before = progress_reports(cfg, outputs, source)
     job.outputs.append(write_materials(cfg, job.report, outputs / target.code))
@@ -172,15 +186,20 @@ def run_cycle(
         job.lines.append(f"{name}正在开发中，本次先生成进展汇总表。")
     else:
         job.outputs += render_document(cfg, renderer, job.report, before, outputs, name)
+    return True
+
+
+def finish(job: JobReport, pdf: bool) -> None:
+    """PDFs when asked, the overall line of the last report, and the files made."""
     if pdf:
         from .documents.pdf import to_pdf
 
         job.outputs.extend(to_pdf([p for p in job.outputs if p.suffix == ".docx"]))
     job.lines.append("")
-    job.lines.extend(summary_lines(job.report))
+    if job.report is not None:
+        job.lines.extend(summary_lines(job.report))
     job.lines.extend(f"已生成：{path}" for path in job.outputs)
     job.lines.append(LIGHTS_HINT)
-    return job
 
 
 # The document of each period kind: "module:function", imported only when that document is made
