@@ -193,7 +193,7 @@ def test_annex_rows_print_each_line(document, report):
     rows = {r[2]: r for r in table_rows(document)}
     assert rows["城镇新增就业"][3:] == ["人", "4980", "1234", "24.8%", "41.7%", "-16.9", "严重滞后", "市人社局"]
     assert rows["其中：创业培训"][6] == "34.0%"
-    assert rows["小型水库除险加固"][5] == "5（截至2023年4月）"  # stale: the figure from the last return
+    assert rows["小型水库除险加固"][5] == "5（截至4月）"  # stale: the figure from the last return
     assert rows["城镇住宅小区居民“一户一表”改造接收"][4] == "暂定1680"
     assert rows["恢复和改善灌溉面积"][5] == "未报送"
     assert rows["集中养育孤儿基本生活最低保障标准"][5] == "数据有误"

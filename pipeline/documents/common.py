@@ -16,7 +16,8 @@ from ..analytics.report import IndicatorProgress, Line, ProgressReport, Status, 
 from ..config import Config, Kind
 from ..model import ReturnStatus
 from ..numbers import fixed, fmt_number
-from .basis import Basis, year_schedule_how
+from ..periods import parse_period
+from .basis import Basis, LineFigures, year_schedule_how
 from .render import LONG_TEXT, clean_text
 
 
@@ -120,6 +121,24 @@ def facts(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress, 
         text += f"，完成率{lf.rate()}"
     if line.note:
         text += f"（{lf.note()}）"
+    return text
+
+
+def value_cell(lf: LineFigures) -> str:
+    """A table's 累计完成 cell: the value, the stage, or why there is none; a value carried forward
+    from an earlier return gets its date only (「2511（截至6月中旬）」): the 状态 column says why,
+    and the table's note what the date means."""
+    line = lf.line
+    if line.value is not None:
+        text = lf.value()
+    elif line.stage:
+        text = line.stage
+    elif line.status == Status.pending:
+        text = "—"
+    else:
+        text = line.status.value
+    if line.stale and line.value_period:
+        text += f"（截至{parse_period(line.value_period).short_label}）"
     return text
 
 

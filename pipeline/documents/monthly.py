@@ -17,7 +17,7 @@ from ..errors import UserError
 from ..ledger import Ledger
 from ..model import ReturnStatus
 from ..periods import cn_date, parse_period
-from .basis import Basis, LineFigures
+from .basis import Basis
 from .basis_workbook import write_basis
 from .common import (
     cn_number,
@@ -35,6 +35,7 @@ from .common import (
     tally_context,
     unit_names,
     unit_words,
+    value_cell,
     year_schedule,
 )
 from .numbering import Numbering, choose, numbering_for
@@ -53,21 +54,6 @@ OUTCOMES = {
     Status.unfilled: "本期未填报",
     Status.pending: "目标任务待定",
 }
-
-
-def _value_cell(lf: LineFigures) -> str:
-    line = lf.line
-    if line.value is not None:
-        text = lf.value()
-    elif line.stage:
-        text = line.stage
-    elif line.status == Status.pending:
-        text = "—"
-    else:
-        text = line.status.value
-    if line.stale and line.note:
-        text += f"（{lf.note()}）"
-    return text
 
 
 def _table(b: Basis, cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], list[str]]:
@@ -95,7 +81,7 @@ def _table(b: Basis, cfg: Config, report: ProgressReport) -> tuple[list[dict[str
                     "name": name,
                     "measure": ip.measure,
                     "target": lf.target() if line.target_text or line.target is not None else "—",
-                    "value": _value_cell(lf),
+                    "value": value_cell(lf),
                     "rate": lf.rate(),
                     "schedule": lf.schedule(),
                     "gap": lf.gap(signed=True),

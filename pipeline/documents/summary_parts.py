@@ -16,8 +16,7 @@ from ..model import ReturnStatus
 from ..numbers import fixed, fmt_number, round_half_up
 from ..periods import Period, cn_date
 from .basis import Basis
-from .common import cn_number, display_names, gap_behind, is_level, join, short_name
-from .monthly import _value_cell
+from .common import cn_number, display_names, gap_behind, is_level, join, short_name, value_cell
 from .render import clean_text
 
 Lead = Callable[[Config, IndicatorProgress], str]
@@ -357,7 +356,7 @@ def table(b: Basis, cfg: Config, report: ProgressReport, lead_of: Lead) -> tuple
                     "target": lf.target() if line.target_text or line.target is not None else "—",
                     "previous": previous,
                     "increment": lf.increment(),
-                    "value": _value_cell(lf),
+                    "value": value_cell(lf),
                     "rate": lf.rate(),
                     "schedule": lf.schedule(),
                     "gap": lf.gap(signed=True),
