@@ -257,10 +257,11 @@ def test_each_category_with_its_figures_and_units(document):
     text = body_text(document)
     assert "（二）邵阳市级重点民生实事\n共6件8项指标，已完成1项、超序时3项、按序时2项、滞后1项、严重滞后1项" in text
     assert "已完成全年目标任务的有：农村危房改造（206户，市住建局）。" in text
-    assert (
-        "城镇新增就业（市人社局），目标4980人，累计完成1234人，完成率24.8%，低于序时进度16.9个百分点，严重滞后" in text
-    )
-    assert "农村适龄及城镇低保适龄妇女“两癌”免费检查（市妇联），目标17000人，累计完成5100人，完成率30.0%，" in text
+    # behind: the 完成率 and the gap (target and cumulative figure are in the 附件)
+    assert "城镇新增就业（市人社局），完成率24.8%，低于序时进度16.9个百分点，严重滞后" in text
+    assert "农村适龄及城镇低保适龄妇女“两癌”免费检查（市妇联），完成率30.0%，" in text
+    # on or ahead of 序时: named with the unit only
+    assert "超序时推进的有：困难家庭适老化改造（市民政局）、启动城镇老旧小区改造项目（市住建局）、新建污水管网（市住建局）。" in text
     assert "其中市卫健局进度较慢" in text  # a unit behind on a project it does not lead
 
 
@@ -346,7 +347,7 @@ def test_every_number_is_traced_in_the_basis(cfg, report, before, tmp_path):
         mod.new_basis = real
     stray = [(o.place.where, o.snippet) for o in basis.occurrences if o.figure is None]
     assert stray == []
-    assert len(basis.occurrences) > 500
+    assert len(basis.occurrences) > 400
     bars = [o for o in basis.occurrences if o.place.where.startswith("图1第")]
     assert len(bars) == 24  # 28 projects, 4 without a 完成率
     for o in basis.occurrences:  # each traced number is the printed figure's own

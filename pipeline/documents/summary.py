@@ -25,9 +25,9 @@ from .common import (
     cn_number,
     config_names,
     display_names,
-    facts,
     gap_behind,
     investment,
+    is_level,
     join,
     new_basis,
     office_context,
@@ -90,19 +90,15 @@ def _reached(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgres
     return b.line(report, ip, line).value(with_measure=True)
 
 
-def _standing(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress) -> str:
-    """「完成率55.0%，超序时进度5.0个百分点」 for an indicator on or ahead of its 序时."""
+def _short_facts(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress) -> str:
+    """「完成率37.1%」 for an indicator behind (its target and cumulative figure are in the 附件)."""
     line = ip.total
     lf = b.line(report, ip, line)
     if ip.kind == Kind.milestone:
-        return f"处于“{line.stage}”阶段" if line.stage else line.status.value
-    if line.rate_pct is None:
+        return f"目前处于“{line.stage}”阶段" if line.stage else line.status.value
+    if line.rate_pct is None or is_level(cfg, ip):
         return f"当前为{lf.value(with_measure=True)}" if line.value is not None else line.status.value
-    text = f"完成率{lf.rate()}"
-    if line.gap_pp is not None and line.gap_pp > 0 and line.status == Status.ahead:
-        ref = "目标" if ip.kind == Kind.rate else "序时进度"
-        text += f"，超{ref}{lf.gap()}个百分点"
-    return text
+    return f"完成率{lf.rate()}"
 
 
 def _category(b: Basis, cfg: Config, report: ProgressReport, tally, seq: int) -> dict[str, Any]:
@@ -113,10 +109,10 @@ def _category(b: Basis, cfg: Config, report: ProgressReport, tally, seq: int) ->
     out["done"] = "、".join(
         f"{shown[ip.indicator_id]}（{_reached(b, cfg, report, ip)}，{lead_of(cfg, ip)}）" for ip in by[Status.done]
     )
+    # on or ahead of 序时: named with their unit only; their figures are in the 附件 table, and a
+    # 总结 that gives every indicator's figures in its text reads as a table written out
     for key, status in (("ahead", Status.ahead), ("on_track", Status.on_track)):
-        out[key] = "、".join(
-            f"{shown[ip.indicator_id]}（{lead_of(cfg, ip)}，{_standing(b, cfg, report, ip)}）" for ip in by[status]
-        )
+        out[key] = "、".join(f"{shown[ip.indicator_id]}（{lead_of(cfg, ip)}）" for ip in by[status])
     behind = sorted((ip for ip in items if ip.status in LAGGING), key=lambda i: i.total.gap_pp or 0)
     out["behind"] = [_behind(b, cfg, report, ip, shown) for ip in behind]
     out["no_figure"] = "、".join(
@@ -137,7 +133,7 @@ def _behind(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress
     return {
         "name": shown[ip.indicator_id],
         "lead": lead_of(cfg, ip),
-        "figures": facts(b, cfg, report, ip, line),
+        "figures": _short_facts(b, cfg, report, ip),
         "gap": gap,
         "gap_ref": ref,
         "severe": line.status == Status.severe,
