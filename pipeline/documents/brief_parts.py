@@ -17,7 +17,7 @@ from ..model import ReturnStatus
 from ..numbers import fixed, fmt_number
 from ..periods import parse_period
 from .basis import Basis
-from .common import display_names, facts, gap_behind, is_level, join
+from .common import display_names, facts, gap_behind, is_level, join, short_name
 from .render import clean_text
 
 DYNAMICS_MAX = 3  # units quoted in each column of 工作动态
@@ -40,21 +40,8 @@ def counted(report: ProgressReport) -> list[IndicatorProgress]:
     return [ip for ip in report.indicators if not ip.parent]
 
 
-def unit_name(cfg: Config, code: str) -> str:
-    """A unit as the brief writes it: its shortest local short form (市人社局, 县教育局), else its name.
-
-    Only an alias that starts with 市 / 县 / 区 counts: an alias such as 邵阳供电公司 may be how a
-    source document spelt it, not how the office names the unit."""
-    try:
-        unit = cfg.unit(code)
-    except KeyError:
-        return code
-    local = [a for a in unit.aliases if a[:1] in "市县区" and len(a) < len(unit.name)]
-    return min(local, key=len) if local else unit.name
-
-
 def lead_of(cfg: Config, ip: IndicatorProgress) -> str:
-    return join(unit_name(cfg, c) for c in ip.lead_codes) or ip.lead
+    return join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
 
 
 def has_increment(cfg: Config, ip: IndicatorProgress, line: Line) -> bool:
@@ -97,10 +84,10 @@ def increments(b: Basis, cfg: Config, report: ProgressReport, schedule_step: str
     for code in sorted(by_unit, key=lambda c: order.get(c, len(order))):
         lines = by_unit[code]
         if all(ln.increment == 0 for ln in lines):
-            zeros.append(unit_name(cfg, code))
+            zeros.append(short_name(cfg, code))
             continue
-        mean, printed = _gain(b, unit_name(cfg, code), lines, d, "本期完成率提高（百分点）")
-        ranked.append((-mean, order.get(code, len(order)), {"name": unit_name(cfg, code), "gain": printed,
+        mean, printed = _gain(b, short_name(cfg, code), lines, d, "本期完成率提高（百分点）")
+        ranked.append((-mean, order.get(code, len(order)), {"name": short_name(cfg, code), "gain": printed,
                                                             "down": mean < 0}))  # fmt: skip
     ranked.sort(key=lambda r: r[:2])
     average = ""
@@ -266,7 +253,7 @@ def dynamics(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
             item = shown[ip.indicator_id] + (f"·{line.label}" if line is not ip.total and line.label else "")
             text = clean_text(n.text, DYNAMICS_LIMIT).rstrip("。；;，,.！!　 ")
             columns[column].append(
-                {"unit": unit_name(cfg, code), "item": item, "text": b.quote(text, item=item, source=n.source)}
+                {"unit": short_name(cfg, code), "item": item, "text": b.quote(text, item=item, source=n.source)}
             )
     return {"office": _office_work(b, report), **columns}
 
@@ -313,7 +300,7 @@ def attention(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
         for r in rets:
             if r.status != status:
                 continue
-            name, lines = unit_name(cfg, r.unit_code), carried.get(r.unit_code, [])
+            name, lines = short_name(cfg, r.unit_code), carried.get(r.unit_code, [])
             if lines:
                 n = b.count(len(lines), item=name, what="沿用上期数据的指标项数", how="该单位负责、本期无数的指标数")
                 when = max((ln.value_period for ln in lines if ln.value_period), default=None)
@@ -323,8 +310,8 @@ def attention(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
         return "、".join(out)
 
     late = [
-        f"{unit_name(cfg, r.unit_code)}（逾期"
-        + b.count(r.late_days, item=unit_name(cfg, r.unit_code), what="逾期天数",
+        f"{short_name(cfg, r.unit_code)}（逾期"
+        + b.count(r.late_days, item=short_name(cfg, r.unit_code), what="逾期天数",
                   how=f"收到日期{r.received} − 截止日期{r.deadline}（{r.file}）")
         + "天）"
         for r in rets if r.status == ReturnStatus.late

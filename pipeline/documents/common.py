@@ -82,12 +82,17 @@ def unit_names(cfg: Config, codes: Iterable[str]) -> list[str]:
 
 
 def short_name(cfg: Config, code: str) -> str:
-    """The shortest way the documents write a unit (市人社局), for table cells."""
+    """A unit as the documents write it in tables and brackets: its shortest local short form
+    (市人社局, 县教育局), else its name.
+
+    Only an alias that starts with 市 / 县 / 区 counts: an alias such as 邵阳供电公司 may be how a
+    source document spelt it, not how the office names the unit."""
     try:
         unit = cfg.unit(code)
     except KeyError:
         return code
-    return min([unit.name, *unit.aliases], key=len)
+    local = [a for a in unit.aliases if a[:1] in "市县区" and len(a) < len(unit.name)]
+    return min(local, key=len) if local else unit.name
 
 
 def join(items: Iterable[str], sep: str = "、") -> str:
