@@ -207,6 +207,7 @@ def finish(job: JobReport, pdf: bool) -> None:
 # (cfg, report, outputs, *, ledger, previous) and returns the .docx path it wrote.
 RENDERERS = {
     "dekad": "pipeline.documents.brief:render_brief",
+    "week": "pipeline.documents.brief:render_brief",
     "month": "pipeline.documents.monthly:render_notice",
     "quarter": "pipeline.documents.summary:render_summary",
 }

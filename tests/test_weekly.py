@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import docx
 import openpyxl
 import pytest
 import yaml
@@ -194,14 +195,17 @@ def test_make_monthly_of_an_office_that_collects_only_weeks_demonstrates_on_week
     assert (demo / "2023-05" / "重点民生实事进展汇总表.xlsx").exists() and (demo / "2023-05" / "月通报.docx").exists()
 
 
-def test_make_weekly_runs_the_demo_and_writes_the_weeks_summary(tmp_path):
+def test_make_weekly_runs_the_demo_and_writes_the_weeks_summary_and_brief(tmp_path):
     args = ["weekly", *three_units(tmp_path)]
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "周简报正在开发中，本次先生成进展汇总表。" in result.output
     summary = out / "demo" / "2023-W21" / "重点民生实事进展汇总表.xlsx"
     assert summary.exists()
+    brief = docx.Document(str(out / "demo" / "2023-W21" / "周简报.docx"))
+    text = "\n".join(p.text for p in brief.paragraphs)
+    assert "第1期" in text and "二、本周新增" in text and "旬" not in text
+    assert (out / "demo" / "2023-W21" / "周简报_数据依据.xlsx").exists()
     assert openpyxl.load_workbook(summary)["总表"]["A1"].value == "2023年第21周重点民生实事进展汇总表"
     wrong = CliRunner().invoke(cli, [*args, "--period", "2023-05"])
     assert wrong.exit_code == 2 and "「2023年5月」不是周期别；周简报请写如 2023-W21 的期别" in wrong.output

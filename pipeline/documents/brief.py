@@ -30,12 +30,20 @@ from .render import render_docx
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NUMBER_KIND = "brief-dekad"  # the ledger's numbering series of the 旬简报 (期数 by year)
+# A 周简报 is the same brief for a week (「周简报…」 mechanisms): its own series, name and template.
+KIND_NUMBERS = {"dekad": NUMBER_KIND, "week": "brief-week"}
+LABELS = {"dekad": "本旬", "week": "本周", "month": "本月"}
+
+
+def brief_kind(report: ProgressReport) -> str:
+    """The document a brief is: the 周简报 of a week's report, else the 旬简报."""
+    return "week" if report.period_kind == "week" else "dekad"
 
 
 def brief_period(report: ProgressReport) -> Period:
-    """The 旬 a brief is for: the report's own, or for a month's report the 旬 its cut-off falls in."""
+    """The 旬 (or week) a brief is for: the report's own, or for a month's report the 旬 its cut-off falls in."""
     period = parse_period(report.period)
-    if period.kind == "dekad":
+    if period.kind in ("dekad", "week"):
         return period
     if period.kind == "month":
         day = dt.date.fromisoformat(report.as_of)
@@ -96,10 +104,10 @@ def brief_context(
     data = parse_period(report.period)
     as_of = dt.date.fromisoformat(report.as_of)
     issued = issued or dt.date.today()
-    spec = cfg.reporting.document("dekad")
+    spec = cfg.reporting.document(brief_kind(report))
     office = office_context(cfg, issued)
     prev, prev_schedule = _previous(cfg, report, previous)
-    label = "本旬" if data.kind == "dekad" else "本月"
+    label = LABELS[data.kind]
     span = _span(cutoff_date(cfg, prev) + dt.timedelta(days=1), as_of) if prev is not None else ""
     lag = parts.lagging(b, cfg, report)
     severe = sum(1 for p in lag for i in p["indicators"] if i["severe"])
@@ -115,7 +123,7 @@ def brief_context(
         },
         "brief": {
             "title": cfg.bulletins.brief_title,
-            "name": spec.name if spec else "旬简报",
+            "name": spec.name if spec else ("周简报" if brief_kind(report) == "week" else "旬简报"),
             "issue": numbering.issue,
             "seq": numbering.seq,
             "date": cn_date(issued),
@@ -128,7 +136,7 @@ def brief_context(
             "month": period.month,
             "as_of": cn_date(as_of),
             "as_of_short": _short_date(as_of),
-            "monthly": data.kind != "dekad",
+            "monthly": data.kind == "month",
             "data_label": data.label,
             "data_short": data.short_label,
         },
@@ -167,9 +175,10 @@ def brief_context(
     }
 
 
-def brief_template(cfg: Config, templates: Path = TEMPLATES) -> Path:
-    """templates/<document name>.docx, or 旬简报.docx when the office renamed the document."""
-    spec = cfg.reporting.document("dekad")
+def brief_template(cfg: Config, templates: Path = TEMPLATES, kind: str = "dekad") -> Path:
+    """templates/<document name>.docx, or 旬简报.docx when the office renamed the document (or
+    issues a 周简报 without a template of its own)."""
+    spec = cfg.reporting.document(kind)
     own = templates / f"{spec.name}.docx" if spec else None
     return own if own is not None and own.exists() else templates / "旬简报.docx"
 
@@ -177,7 +186,8 @@ def brief_template(cfg: Config, templates: Path = TEMPLATES) -> Path:
 def assign_number(cfg: Config, report: ProgressReport, ledger: Ledger) -> Numbering:
     """The brief's 期数: kept in the ledger by year, reused on re-rendering, no 文号."""
     period = brief_period(report)
-    seq = ledger.document_number(NUMBER_KIND, period.year, period.code, lambda existing: choose(existing, period.code))
+    series = KIND_NUMBERS[brief_kind(report)]
+    seq = ledger.document_number(series, period.year, period.code, lambda existing: choose(existing, period.code))
     return Numbering(year=period.year, seq=seq, prefix=None)
 
 
@@ -195,9 +205,13 @@ def render_brief(
     """Write outputs/<旬>/<document name>.docx (e.g. outputs/2023-05-2/旬简报.docx) and its 数据依据.
 
     The 期数 comes from `numbering`, else from `ledger`, else from the ledger in `outputs`."""
-    spec = cfg.reporting.document("dekad")
+    kind = brief_kind(report)
+    spec = cfg.reporting.document(kind)
     if spec is None:
-        raise UserError("配置中没有按旬印发的材料（reporting.documents 中缺少 period: dekad 的一项），无需生成旬简报。")
+        word = "周" if kind == "week" else "旬"
+        raise UserError(
+            f"配置中没有按{word}印发的材料（reporting.documents 中缺少 period: {kind} 的一项），无需生成{word}简报。"
+        )
     period = brief_period(report)
     if numbering is None:
         if ledger is not None:
@@ -208,6 +222,6 @@ def render_brief(
     basis = new_basis(cfg, spec.name)
     context = brief_context(cfg, report, numbering, previous=previous, issued=issued, basis=basis)
     out = outputs / period.code / f"{spec.name}.docx"
-    render_docx(template or brief_template(cfg), context, out, basis=basis, names=config_names(cfg))
+    render_docx(template or brief_template(cfg, kind=kind), context, out, basis=basis, names=config_names(cfg))
     write_basis(out, basis)
     return out
