@@ -22,8 +22,9 @@ from pipeline.analytics.report import Change, Status
 from pipeline.config_load import load_config
 from pipeline.documents import layout as L
 from pipeline.documents.basis import Basis
-from pipeline.documents.brief import TEMPLATES, brief_context, brief_period, render_brief, scope_word
+from pipeline.documents.brief import TEMPLATES, brief_context, brief_period, render_brief
 from pipeline.documents.brief_parts import counted
+from pipeline.documents.common import scope_word
 from pipeline.documents.numbering import Numbering
 from pipeline.documents.render import jinja_env
 from pipeline.errors import UserError

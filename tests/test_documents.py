@@ -460,8 +460,11 @@ def test_misspelt_attribute_names_the_paragraph(cfg, report, tmp_path):
         render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=bad)
     msg = e.value.render()
     paras = [p.text for p in docx.Document(str(TEMPLATE)).paragraphs]
-    n = 1 + next(i for i, t in enumerate(paras) if t.startswith("{{ period.year }}年全市共安排"))
-    assert "「complete」不是程序提供的内容" in msg and f"正文第{n}段「{{{{ period.year }}}}年全市共安排" in msg
+    n = 1 + next(i for i, t in enumerate(paras) if t.startswith("{{ period.year }}年{{ office.scope }}共安排"))
+    assert (
+        "「complete」不是程序提供的内容" in msg
+        and f"正文第{n}段「{{{{ period.year }}}}年{{{{ office.scope }}}}共安排" in msg
+    )
 
 
 def test_unclosed_if_names_the_paragraph(cfg, report, tmp_path):
@@ -469,7 +472,7 @@ def test_unclosed_if_names_the_paragraph(cfg, report, tmp_path):
     with pytest.raises(UserError) as e:
         render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=bad)
     msg = e.value.render()
-    assert "标记" in msg and "为推动全市重点民生实事落地见效" in msg and "段" in msg
+    assert "标记" in msg and "为推动{{ office.scope }}重点民生实事落地见效" in msg and "段" in msg
 
 
 def test_missing_template_is_a_user_error(cfg, report, tmp_path):
@@ -549,3 +552,21 @@ def test_missing_soffice_says_how_to_install(monkeypatch, rendered):
     with pytest.raises(UserError) as e:
         pdfmod.to_pdf([rendered])
     assert "apt-get install libreoffice-writer-nogui" in e.value.render() and "Word 文件已生成" in e.value.render()
+
+
+def test_scope_and_mechanism_come_from_the_config():
+    """A county's notice says 全县, and a 季总结 names the office's own mechanism."""
+    from pipeline.config_load import load_config
+    from pipeline.documents.common import mechanism, scope_word
+
+    shaodong = default_config()
+    assert scope_word(shaodong) == "全市" and mechanism(shaodong) == "旬调度、月通报、季总结"
+    xiaoxian = load_config(ROOT / "examples" / "xiaoxian-2023.yaml")
+    assert scope_word(xiaoxian) == "全县"
+    docs = [
+        {"period": "month", "name": "月专报", "kind": "notice"},
+        {"period": "quarter", "name": "季总结", "kind": "summary"},
+    ]
+    special = shaodong.model_copy(update={"reporting": shaodong.reporting.model_copy(update={"documents": [
+        type(shaodong.reporting.documents[0])(**d) for d in docs]})})  # fmt: skip
+    assert mechanism(special) == "月专报、季总结"

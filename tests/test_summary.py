@@ -261,7 +261,10 @@ def test_each_category_with_its_figures_and_units(document):
     assert "城镇新增就业（市人社局），完成率24.8%，低于序时进度16.9个百分点，严重滞后" in text
     assert "农村适龄及城镇低保适龄妇女“两癌”免费检查（市妇联），完成率30.0%，" in text
     # on or ahead of 序时: named with the unit only
-    assert "超序时推进的有：困难家庭适老化改造（市民政局）、启动城镇老旧小区改造项目（市住建局）、新建污水管网（市住建局）。" in text
+    assert (
+        "超序时推进的有：困难家庭适老化改造（市民政局）、启动城镇老旧小区改造项目（市住建局）、新建污水管网（市住建局）。"
+        in text
+    )
     assert "其中市卫健局进度较慢" in text  # a unit behind on a project it does not lead
 
 

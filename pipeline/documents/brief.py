@@ -51,13 +51,6 @@ def brief_period(report: ProgressReport) -> Period:
     raise UserError(f"旬简报按旬（或按各单位的月报）编发，收到的是「{report.period_label}」的进度。")
 
 
-def scope_word(cfg: Config) -> str:
-    """全县 / 全市 / 全区, from the first of 县 市 区 in the office's name; empty when none."""
-    name = cfg.office.name
-    hits = [(name.index(ch), ch) for ch in "县市区" if ch in name]
-    return "全" + min(hits)[1] if hits else ""
-
-
 def _short_date(d: dt.date) -> str:
     return f"{d.month}月{d.day}日"
 
@@ -119,7 +112,7 @@ def brief_context(
             "name": office["name"],
             "short_name": office["short_name"],
             "editor": office["editor"],
-            "scope": scope_word(cfg),
+            "scope": office["scope"],
         },
         "brief": {
             "title": cfg.bulletins.brief_title,

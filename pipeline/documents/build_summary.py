@@ -75,9 +75,9 @@ def _title_and_opening(d) -> None:
     _p(d)
     _p(
         d,
-        "{% if period.is_year %}{{ period.year }}年，{% else %}今年以来，{% endif %}全市上下把重点民生实事作为"
+        "{% if period.is_year %}{{ period.year }}年，{% else %}今年以来，{% endif %}{{ office.scope }}上下把重点民生实事作为"
         "践行以人民为中心发展思想的重要抓手，{% if source.cited %}按照{{ source.cited }}要求，{% endif %}"
-        "{{ office.short_name }}坚持旬调度、月通报、季总结，对各牵头单位报送的进展情况和典型经验材料进行了汇总分析。"
+        "{{ office.short_name }}坚持{{ office.mechanism }}，对各牵头单位报送的进展情况和典型经验材料进行了汇总分析。"
         "现将{{ period.span }}工作情况总结如下：",
     )
 
@@ -86,7 +86,7 @@ def _overall(d) -> None:
     _p(d, "{% if period.is_year %}一、全年完成情况{% else %}一、总体情况{% endif %}", "一级标题")
     _p(
         d,
-        "{{ period.year }}年全市共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
+        "{{ period.year }}年{{ office.scope }}共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
         "（“其中”项不单独计数）。截至{{ period.as_of }}（序时进度{{ schedule }}，下同），"
         "{% for s in overall.statuses %}{{ s.name }}{{ s.count }}项、占{{ s.share }}"
         "{% if loop.last %}，{% else %}；{% endif %}{% endfor %}总体完成率{{ overall.completion }}。"

@@ -268,7 +268,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "{{ doc.recipients }}：", "主送机关")
     _p(
         d,
-        "为推动全市重点民生实事落地见效，{% if source.cited %}根据{{ source.cited }}要求，{% endif %}"
+        "为推动{{ office.scope }}重点民生实事落地见效，{% if source.cited %}根据{{ source.cited }}要求，{% endif %}"
         "{{ office.short_name }}对各牵头单位报送的{{ period.month }}月份进展情况进行了调度汇总。"
         "现将有关情况通报如下：",
     )
@@ -277,7 +277,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "一、总体情况", "一级标题")
     _p(
         d,
-        "{{ period.year }}年全市共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
+        "{{ period.year }}年{{ office.scope }}共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
         "（“其中”项不单独计数）。截至{{ period.as_of }}（序时进度{{ schedule }}，下同），"
         "{% for s in overall.statuses %}{{ s.name }}{{ s.count }}项、占{{ s.share }}"
         "{% if loop.last %}，{% else %}；{% endif %}{% endfor %}总体完成率{{ overall.completion }}。",
@@ -329,7 +329,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "（一）通报表扬", "二级标题")
     _p(
         d,
-        "{% if praise.units %}{{ praise.units }}所负责指标推进较快，位居全市前{{ praise.top }}名，予以通报表扬。"
+        "{% if praise.units %}{{ praise.units }}所负责指标推进较快，位居{{ office.scope }}前{{ praise.top }}名，予以通报表扬。"
         "{% endif %}{% if praise.done %}{{ praise.done }}共{{ praise.done_count }}项指标已完成全年目标任务。{% endif %}",
     )
     _p(d, "（二）提醒和通报批评", "二级标题")

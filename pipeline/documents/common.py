@@ -301,6 +301,26 @@ def not_received(cfg: Config, report: ProgressReport) -> dict[str, list[str]]:
     }
 
 
+def scope_word(cfg: Config) -> str:
+    """全县 / 全市 / 全区, from the first of 县 市 区 in the office's name; empty when none."""
+    name = cfg.office.name
+    hits = [(name.index(ch), ch) for ch in "县市区" if ch in name]
+    return "全" + min(hits)[1] if hits else ""
+
+
+PERIOD_CHARS = {"dekad": "旬", "week": "周", "month": "月", "quarter": "季", "year": "年"}
+KIND_VERBS = {"brief": "调度", "notice": "通报", "summary": "总结"}
+
+
+def mechanism(cfg: Config) -> str:
+    """The office's mechanism as documents say it: 旬调度、月通报、季总结, or 月专报、季总结."""
+    words = []
+    for d in cfg.reporting.documents:
+        ch = PERIOD_CHARS[d.period]
+        words.append(d.name if d.name.startswith(ch) and d.kind != "brief" else ch + KIND_VERBS[d.kind])
+    return "、".join(words)
+
+
 def office_context(cfg: Config, issued: dt.date) -> dict[str, Any]:
     """The office's facts every document prints (版头, 落款, 版记)."""
     from ..periods import cn_date
@@ -309,6 +329,8 @@ def office_context(cfg: Config, issued: dt.date) -> dict[str, Any]:
     return {
         "name": office.name,
         "short_name": office.short_name or office.name,
+        "scope": scope_word(cfg),
+        "mechanism": mechanism(cfg),
         "printer": office.name,
         "seal_unit": office.seal_unit or "",
         "editor": cfg.bulletins.editor or office.name,

@@ -292,7 +292,7 @@ def notice_context(
     office_facts = office_context(cfg, issued)
     return {
         "office": {
-            **{k: office_facts[k] for k in ("name", "short_name", "printer", "seal_unit")},
+            **{k: office_facts[k] for k in ("name", "short_name", "scope", "printer", "seal_unit")},
             "mark": "" if preprinted else mark,
         },
         "doc": {

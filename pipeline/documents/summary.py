@@ -210,7 +210,7 @@ def summary_context(
     due, rest = due_next(b, cfg, report, period)
     body, table_notes = table(b, cfg, report, lead_of)
     return {
-        "office": {"name": office["name"], "short_name": office["short_name"]},
+        "office": {k: office[k] for k in ("name", "short_name", "scope", "mechanism")},
         "doc": {"name": spec.name if spec else "季总结", "date": office["date"]},
         "source": source_context(cfg),
         "period": period_ctx,
