@@ -21,6 +21,7 @@ from .ingest import render_result, run_ingest
 from .ledger import Ledger
 from .periods import Period, cn_date, parse_period, parse_period_in
 from .readers import discover
+from .reports import ReportLocked
 from .simulate import simulate
 from .snapshot import counts_for, read_snapshot
 from .status import summary_lines
@@ -228,6 +229,8 @@ def render_document(
             doc = render(cfg, report, outputs, ledger=ledger, previous=previous)
         except PermissionError as exc:
             raise UserError(held_open(Path(exc.filename or outputs / report.period / f"{name}.docx"))) from None
+        except ReportLocked as locked:  # the document was written; its 数据依据 is held open
+            raise UserError(held_open(locked.path)) from None
     return [doc, basis_path(doc)]
 
 
@@ -241,7 +244,7 @@ def write_materials(cfg: Config, report: ProgressReport, out_dir: Path) -> Path:
     path = out_dir / summary_filename(cfg)
     try:
         return write_summary(cfg, report, path)
-    except PermissionError:
+    except (PermissionError, ReportLocked):
         raise UserError(held_open(path)) from None
 
 

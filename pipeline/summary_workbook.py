@@ -16,16 +16,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-
 from .analytics.report import NO_FIGURE, STATUS_ORDER, IndicatorProgress, Light, Line, ProgressReport, Ranked, Status
 from .config import Config
 from .findings import ERROR
-from .forms import WORKBOOK_OPTIONS, display_width, safe_filename
+from .forms import display_width, safe_filename
 from .model import ReturnStatus
 from .numbers import fmt_number, number_decimals, round_half_up
 from .periods import cn_date, parse_period
-from .reports import FINDING_COLUMNS, finding_cells
+from .reports import FINDING_COLUMNS, finding_cells, save_workbook
 
 HEADER_ROW = 2  # rows 0-1: title and subtitle; row 2: column headings; data from row 3
 FIRST_ROW = HEADER_ROW + 1
@@ -166,8 +164,8 @@ def write_summary(cfg: Config, report: ProgressReport, path: Path) -> Path:
         path = path / summary_filename(cfg)
     path.parent.mkdir(parents=True, exist_ok=True)
     names = sheet_names(cfg)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    try:
+
+    def build(wb) -> None:
         w = _Writer(wb, cfg, report, names)
         w.main()
         w.tally()
@@ -185,8 +183,8 @@ def write_summary(cfg: Config, report: ProgressReport, path: Path) -> Path:
                 "comments": f"截至{cn_date(dt.date.fromisoformat(report.as_of))}",
             }
         )
-    finally:
-        wb.close()
+
+    save_workbook(path, build)
     return path
 
 

@@ -529,8 +529,10 @@ def test_numbering_formats():
 
 def test_shares_add_up_and_cn_numbers():
     assert shares([7, 21, 9, 9, 4, 1, 1, 1, 3], 1) == [12.5, 37.5, 16.1, 16.1, 7.1, 1.8, 1.8, 1.8, 5.3]
-    assert sum(shares([1, 1, 1], 1)) == pytest.approx(100.0)
-    assert shares([1, 1, 1], 1) == [33.4, 33.3, 33.3]
+    # equal counts print equal shares, even when the sum then falls 0.1 short
+    assert shares([1, 1, 1], 1) == [33.3, 33.3, 33.3]
+    assert shares([2, 2, 1, 4, 3], 1) == [16.7, 16.7, 8.3, 33.3, 25.0]  # 16.67 16.67 8.33 33.33 25: sum 100.0
+    assert shares([1, 2], 0) == [33, 67]
     assert [cn_number(n) for n in (1, 10, 11, 20, 35)] == ["一", "十", "十一", "二十", "三十五"]
 
 

@@ -46,6 +46,7 @@ class Figure:
     sources: tuple[Source, ...] = ()
     key: str = ""  # the report line's key, for a line's figure
     quote: bool = False
+    words: bool = False  # a phrase with dates in it (a unit's text, a note): its dates are no figures
 
 
 @dataclass
@@ -89,7 +90,9 @@ class Basis:
         text = text.translate(NO_MARKS)  # a unit's text cannot fake a mark
         if not text:
             return text
-        return self._put(Figure(item, "单位报送的文字", text, None, "原文照录", (source, *also), quote=True))
+        return self._put(
+            Figure(item, "单位报送的文字", text, None, "原文照录", (source, *also), quote=True, words=True)
+        )
 
     def line(self, report: ProgressReport, ip: IndicatorProgress, line: Line) -> LineFigures:
         return LineFigures(self, report, ip, line)
@@ -109,10 +112,11 @@ class LineFigures:
         is_area = self.line is not self.ip.total and bool(self.line.label)
         return f"{self.ip.name}·{self.line.label}" if is_area else self.ip.name
 
-    def _add(self, printed: str, what: str, value: float | None, how: str, sources=()) -> str:
-        return self.basis.add(
-            printed, item=self.item, what=what, value=value, how=how, sources=sources, key=self.line.key
-        )
+    def _add(self, printed: str, what: str, value: float | None, how: str, sources=(), words: bool = False) -> str:
+        if not tokens(printed):
+            return printed
+        fig = Figure(self.item, what, printed, value, how, tuple(sources), self.line.key, words=words)
+        return self.basis._put(fig)
 
     def target(self, with_measure: bool = False) -> str:
         """The target as printed: 4980 (4980人 with the measure), 暂定4980, 在96.4%基础上持续改善."""
@@ -121,7 +125,8 @@ class LineFigures:
         if with_measure and _plain_number(text.removeprefix("暂定")):
             text += self.ip.measure
         how = "分解方案（配置）下达的目标" + ("，暂定，以上级最终下达数为准" if line.provisional else "")
-        return self._add(text, "目标任务", line.target, how)
+        # a target's words may hold dates (「全面完成（2023年12月31日前）」, 「在2022年…基础上」)
+        return self._add(text, "目标任务", line.target, how, words=True)
 
     def value(self, with_measure: bool = False, scale_by: float | None = None) -> str:
         """The cumulative value (or level): 3120, 3120人; 万元 from 10000 on as 亿元 (1.39亿元)."""
@@ -132,10 +137,7 @@ class LineFigures:
             text = fixed(line.value / 10000, 2) + "亿元"
         else:
             text = fmt_number(line.value) + (measure if with_measure else "")
-        how = line.how if len(line.sources) > 1 and "÷" not in line.how else "单位填报"
-        if line.stale and line.note:
-            how += f"（{line.note}）"
-        return self._add(text, "累计完成", line.value, how, line.sources)
+        return self._add(text, "累计完成", line.value, _value_how(line), line.sources)
 
     def rate(self) -> str:
         line = self.line
@@ -169,12 +171,16 @@ class LineFigures:
         return self._add(text, "差距（百分点）", line.gap_pp, how)
 
     def note(self) -> str:
-        """The line's note (「本期未填；截至4月为3989」): the figure in it is the value carried forward."""
+        """The line's note: for a value carried forward (「本期未填；截至4月为3989」) the figure in it
+        is that value; any other note (a reviewed 合计 that differs from its areas' sum) says itself
+        what its figures are, and its cells are the line's."""
         line = self.line
         if not line.note:
             return ""
-        how = "该单位本期未报送、未填或数据有误，沿用最近一期的数据"
-        return self._add(line.note, "沿用的数据", line.value, how, line.sources)
+        if line.stale:
+            how = "该单位本期未报送、未填或数据有误，沿用最近一期的数据（第一个单元格为所沿用的数）"
+            return self._add(line.note, "沿用的数据", line.value, how, line.sources, words=True)
+        return self._add(line.note, "说明", None, "分析时附注的说明，数字的含义见原句", line.sources, words=True)
 
     def increment(self, with_measure: bool = False) -> str:
         line = self.line
@@ -183,6 +189,29 @@ class LineFigures:
         text = fmt_number(line.increment) + (self.ip.measure if with_measure else "")
         how = f"{fmt_number(line.value)} − {fmt_number(line.previous)}（本期累计 − 上期累计）"
         return self._add(text, "本期新增", line.increment, how, line.sources)
+
+
+def _value_how(line: Line) -> str:
+    """How a line's value came about: typed by one unit, carried forward, summed or counted."""
+    if line.stale:
+        where = "第一个单元格为所沿用的数，第二个为本期该格" if len(line.sources) > 1 else "单元格为所沿用的数"
+        return f"单位填报（{line.note}；{where}）" if line.note else f"单位填报（沿用；{where}）"
+    if "（达到" in line.how:
+        return "计数" + line.how[line.how.index("（") :]  # named sites: those that reached the stage
+    if len(line.sources) > 1 and line.how and "÷" not in line.how:
+        return line.how  # a sum of the areas' figures
+    return "单位填报"
+
+
+def _rate_how(line: Line) -> str:
+    """完成率 = value ÷ target, or (value − baseline) ÷ (target − baseline); never the level's gap."""
+    if "（达到" in line.how:
+        return line.how
+    v, t, rate = line.value, line.target, line.rate
+    if v is not None and t and rate is not None and rate != 1 and abs(rate - v / t) > 1e-9:
+        base = fmt_number(round((v - rate * t) / (1 - rate), 4))
+        return f"({fmt_number(v)} − {base}) ÷ ({fmt_number(t)} − {base})"
+    return f"{fmt_number(v)} ÷ {fmt_number(t)}"
 
 
 def _plain_number(text: str) -> bool:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import xlsxwriter
-
-from ..forms import WORKBOOK_OPTIONS
 from ..model import Source
+from ..reports import save_workbook
 from .basis import Basis
 from .trace import Occurrence
 
@@ -47,7 +45,11 @@ def write_basis(document: Path, basis: Basis) -> Path:
     """The workbook of `basis.occurrences` (traced while `document` was rendered), beside it."""
     rows = basis.occurrences
     path = basis_path(document)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)  # a unit's 「=cmd|…」 stays text, never a formula
+    # WORKBOOK_OPTIONS (through save_workbook): a unit's 「=cmd|…」 stays text, never a formula
+    return save_workbook(path, lambda wb: _build(wb, document, basis, rows))
+
+
+def _build(wb, document: Path, basis: Basis, rows) -> None:
     head = wb.add_format({"bold": True, "font_name": "宋体", "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
     cell = wb.add_format({"font_name": "宋体", "border": 1, "text_wrap": True, "valign": "top"})
     alert = wb.add_format(
@@ -82,8 +84,6 @@ def write_basis(document: Path, basis: Basis) -> Path:
     main.freeze_panes(2, 1)
     main.autofilter(1, 0, len(rows) + 1, len(COLUMNS) - 1)
     everything.freeze_panes(2, 1)
-    wb.close()
-    return path
 
 
 def _header(ws, columns, fmt) -> None:

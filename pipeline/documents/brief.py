@@ -18,6 +18,7 @@ from ..analytics.schedule import as_of as cutoff_date
 from ..analytics.schedule import year_schedule as schedule_of
 from ..config import Config
 from ..errors import UserError
+from ..forms import safe_filename
 from ..ledger import Ledger
 from ..numbers import fixed, pct
 from ..periods import Period, cn_date, parse_period
@@ -172,7 +173,7 @@ def brief_template(cfg: Config, templates: Path = TEMPLATES, kind: str = "dekad"
     """templates/<document name>.docx, or 旬简报.docx when the office renamed the document (or
     issues a 周简报 without a template of its own)."""
     spec = cfg.reporting.document(kind)
-    own = templates / f"{spec.name}.docx" if spec else None
+    own = templates / f"{safe_filename(spec.name)}.docx" if spec else None
     return own if own is not None and own.exists() else templates / "旬简报.docx"
 
 
@@ -214,7 +215,7 @@ def render_brief(
                 numbering = assign_number(cfg, report, own)
     basis = new_basis(cfg, spec.name)
     context = brief_context(cfg, report, numbering, previous=previous, issued=issued, basis=basis)
-    out = outputs / period.code / f"{spec.name}.docx"
+    out = outputs / period.code / f"{safe_filename(spec.name)}.docx"
     render_docx(template or brief_template(cfg, kind=kind), context, out, basis=basis, names=config_names(cfg))
     write_basis(out, basis)
     return out

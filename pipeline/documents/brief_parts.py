@@ -50,14 +50,22 @@ def has_increment(cfg: Config, ip: IndicatorProgress, line: Line) -> bool:
 
 
 def _gain_lines(cfg: Config, report: ProgressReport) -> list[tuple[str, IndicatorProgress, Line]]:
-    """(reporting unit, indicator, line) of every line with a 本期新增 against a target."""
+    """(reporting unit, indicator, line) of every line with a 本期新增 against a target: a township
+    (an area's unit) is measured on its own area's line, any other unit on the indicator's total."""
+    area_unit = {u.area: u.code for u in cfg.units if u.kind == "area" and u.area}
+    township = set(area_unit.values())
     out = []
     for ip in counted(report):
+        for a in ip.areas:
+            code = area_unit.get(a.area_code or "")
+            if code in ip.reporters and has_increment(cfg, ip, a) and a.target and a.target > 0:
+                out.append((code, ip, a))
         line = ip.total
         if not has_increment(cfg, ip, line) or not line.target or line.target <= 0:
             continue
         for code in ip.reporters or ip.lead_codes:
-            out.append((code, ip, line))
+            if code not in township:
+                out.append((code, ip, line))
     return out
 
 
@@ -70,6 +78,11 @@ def _gain(b: Basis, item: str, lines: list[Line], d: int, what: str) -> tuple[fl
         how = f"{parts} × 100（本期新增 ÷ 年度目标）"
     sources = tuple(s for ln in lines for s in ln.sources)
     return mean, b.add(fixed(abs(mean), d), item=item, what=what, value=mean / 100, how=how, sources=sources)
+
+
+def _period_end(code: str):
+    p = parse_period(code)
+    return (p.end, p.start)
 
 
 def increments(b: Basis, cfg: Config, report: ProgressReport, schedule_step: str) -> dict[str, Any]:
@@ -90,14 +103,17 @@ def increments(b: Basis, cfg: Config, report: ProgressReport, schedule_step: str
         ranked.append((-mean, order.get(code, len(order)), {"name": short_name(cfg, code), "gain": printed,
                                                             "down": mean < 0}))  # fmt: skip
     ranked.sort(key=lambda r: r[:2])
-    average = ""
-    if rows:
-        unique = list({line.key: line for _, _, line in rows}.values())
-        average = _gain(b, "全部指标", unique, d, "本期完成率平均提高（百分点）")[1]
+    average, direction = "", "提高"
+    totals = list({line.key: line for _, ip, line in rows if line is ip.total}.values())
+    if totals:
+        mean, average = _gain(b, "全部指标", totals, d, "本期完成率平均提高（百分点）")
+        direction = "下降" if mean < 0 else "提高"
     return {
         "units": [r[2] for r in ranked],
         "zeros": "、".join(zeros),
         "average": average,
+        "direction": direction,
+        "compared": bool(rows),  # some line has a 本期新增 (even if all are 0): 上期 figures exist
         "schedule_step": schedule_step,
     }
 
@@ -292,7 +308,10 @@ def attention(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
         if units and all(c in absent for c in units):
             carried.setdefault(units[0], []).append(line)
             continue
-        state = b.line(report, ip, line).note() if line.note else line.status.value
+        note = b.line(report, ip, line).note() if line.note else ""
+        # the status says why there is no figure, unless the note already says it (本期未填，截至…)
+        says_why = line.stale or any(w in line.note for w in ("未报送", "未填", "数据有误", "拒收"))
+        state = note if says_why else join([line.status.value, note], "，")
         no_figure.append({"name": shown[ip.indicator_id], "lead": lead_of(cfg, ip), "state": state})
 
     def names(status: ReturnStatus) -> str:
@@ -303,7 +322,7 @@ def attention(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
             name, lines = short_name(cfg, r.unit_code), carried.get(r.unit_code, [])
             if lines:
                 n = b.count(len(lines), item=name, what="沿用上期数据的指标项数", how="该单位负责、本期无数的指标数")
-                when = max((ln.value_period for ln in lines if ln.value_period), default=None)
+                when = max((ln.value_period for ln in lines if ln.value_period), default=None, key=_period_end)
                 used = f"沿用{parse_period(when).short_label}数据" if when else "暂无数据"
                 name += f"（所负责{n}项指标{used}）"
             out.append(name)

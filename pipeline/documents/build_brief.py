@@ -98,14 +98,15 @@ def _overall(d) -> None:
 
 def _increments(d) -> None:
     _p(d, "二、{{ increment.label }}新增", "一级标题")
-    _p(d, "{%p if increment.units %}")
+    _p(d, "{%p if increment.compared %}")
     _p(
         d,
-        "{{ increment.label }}（{{ increment.span }}），各单位所负责指标的完成率平均提高{{ increment.average }}个百分点"
+        "{{ increment.label }}（{{ increment.span }}），各单位所负责指标的完成率平均{{ increment.direction }}{{ increment.average }}个百分点"
         "{% if increment.schedule_step %}（同期序时进度推进{{ increment.schedule_step }}个百分点）{% endif %}。"
-        "按单位从高到低（单位：百分点）：{% for u in increment.units %}{{ u.name }}{% if u.down %}下降{% endif %}{{ u.gain }}"
-        "{% if not loop.last %}，{% endif %}{% endfor %}"
-        "{% if increment.zeros %}；{{ increment.zeros }}{{ increment.label }}无新增{% endif %}。",
+        "{% if increment.units %}按单位从高到低（单位：百分点）：{% for u in increment.units %}{{ u.name }}"
+        "{% if u.down %}下降{% endif %}{{ u.gain }}{% if not loop.last %}，{% endif %}{% endfor %}{% endif %}"
+        "{% if increment.zeros %}{% if increment.units %}；{% endif %}{{ increment.zeros }}{{ increment.label }}无新增"
+        "{% endif %}。",
     )
     _p(d, "{%p else %}")
     _p(d, "暂无上期数据可比，{{ increment.label }}新增情况从下期起编报。")

@@ -41,6 +41,8 @@ def config_names(cfg: Config) -> list[str]:
     names += [d.name for d in cfg.reporting.documents]
     names += [*cfg.bulletins.requirements, *cfg.bulletins.measures.values(), cfg.bulletins.brief_title]
     names += [cfg.bulletins.issuer_mark or "", cfg.bulletins.editor or ""]
+    # a title quoted inside a quotation gets single marks: 「“启动省定县域普通高中‘徐特立项目’建设”」
+    names += [n.replace("“", "‘").replace("”", "’") for n in names if "“" in n]
     return [n for n in names if n]
 
 
@@ -59,10 +61,11 @@ def cn_number(n: int) -> str:
 
 
 def shares(counts: list[int], decimals: int) -> list[float]:
-    """Percent shares of the counts that add up to exactly 100 at the printed precision.
+    """Percent shares of the counts that add up to 100 at the printed precision, equal counts equal.
 
     Largest remainder: each share is rounded down, and the units left go to the largest
-    remainders (earlier categories first on ties), so a reader's sum of the printed shares is 100."""
+    remainders, earlier first on ties; counts that are equal take a unit together or not at all,
+    so 1, 1, 1 of 3 print 33.3% each (summing to 99.9) rather than one of them 33.4%."""
     total = sum(counts)
     if total == 0:
         return [0.0 for _ in counts]
@@ -70,9 +73,14 @@ def shares(counts: list[int], decimals: int) -> list[float]:
     exact = [Decimal(c) * 100 / Decimal(total) for c in counts]
     floors = [(e / unit).to_integral_value(rounding="ROUND_FLOOR") * unit for e in exact]
     left = int(((Decimal(100) - sum(floors)) / unit).to_integral_value())
-    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += unit
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(counts):
+        groups.setdefault(c, []).append(i)
+    for members in sorted(groups.values(), key=lambda g: (-(exact[g[0]] - floors[g[0]]), g[0])):
+        if 0 < len(members) <= left and exact[members[0]] > floors[members[0]]:
+            for i in members:
+                floors[i] += unit
+            left -= len(members)
     return [float(f) for f in floors]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from ..analytics.report import LAGGING, ProgressReport, Status
 from ..config import Config
 from ..errors import UserError
+from ..forms import safe_filename
 from ..ledger import Ledger
 from ..model import ReturnStatus
 from ..periods import cn_date, parse_period
@@ -340,7 +341,7 @@ def notice_context(
 def notice_template(cfg: Config, templates: Path = TEMPLATES) -> Path:
     """templates/<document name>.docx, or 月通报.docx when the office renamed the document."""
     spec = cfg.reporting.document("month")
-    own = templates / f"{spec.name}.docx" if spec else None
+    own = templates / f"{safe_filename(spec.name)}.docx" if spec else None
     return own if own is not None and own.exists() else templates / "月通报.docx"
 
 
@@ -379,7 +380,7 @@ def render_notice(
                 numbering = assign_number(cfg, report, own)
     basis = new_basis(cfg, spec.name)
     context = notice_context(cfg, report, numbering, previous=previous, issued=issued, basis=basis)
-    out = out_dir / report.period / f"{spec.name}.docx"
+    out = out_dir / report.period / f"{safe_filename(spec.name)}.docx"
     preprinted = cfg.bulletins.letterhead == "preprinted"
     render_docx(
         template or notice_template(cfg), context, out, preprinted=preprinted, basis=basis, names=config_names(cfg)

@@ -22,15 +22,17 @@ from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import Problem, UserError
 from . import ooxml
-from .basis import Basis
+from .basis import CLOSE, MARKED, NO_MARKS, OPEN, SEP, Basis
 from .trace import trace
 
 # XML 1.0 forbids these; Word refuses a file that has them. \t \n \r are legal but docxtpl
 # would turn a tab or newline inside a value into layout, so they become spaces too.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidirectional controls too: a unit's 「1200」 could display as 「0021」 while the 数据依据 says 1200.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
+MARK_CHARS = (OPEN, SEP, CLOSE)
 LONG_TEXT = 300  # characters of a unit's note printed in a bulletin; the rest is cut, saying so
 
 
@@ -212,6 +214,7 @@ def render_docx(
     doc = tpl.docx
     if basis is not None:
         basis.occurrences = trace(doc, basis, names)
+        _sweep_marks(doc)
     if len(doc.sections) != sections_before:
         raise UserError(
             f"模板「{name}」的分节符丢失了（模板有{sections_before}节，生成后只有{len(doc.sections)}节）。"
@@ -222,6 +225,18 @@ def render_docx(
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(str(out))
     return out
+
+
+def _sweep_marks(doc) -> None:
+    """No mark survives anywhere a template could have put a figure (text boxes, fields, notes)."""
+    parts = [doc.element.body] + [
+        hf._element for s in doc.sections for hf in (s.header, s.footer, s.first_page_header,
+                                                    s.first_page_footer, s.even_page_header, s.even_page_footer)
+    ]  # fmt: skip
+    for el in parts:
+        for t in el.iter(qn("w:t")):
+            if t.text and any(c in t.text for c in MARK_CHARS):
+                t.text = MARKED.sub(r"\2", t.text).translate(NO_MARKS)
 
 
 def _runtime_reason(exc: jinja2.TemplateError) -> str:

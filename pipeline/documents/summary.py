@@ -15,6 +15,7 @@ from typing import Any
 from ..analytics.report import LAGGING, NO_FIGURE, IndicatorProgress, ProgressReport, Status
 from ..config import Config, Kind
 from ..errors import UserError
+from ..forms import safe_filename
 from ..ledger import Ledger
 from ..numbers import fixed, fmt_number
 from ..periods import Period, cn_date, parse_period
@@ -238,7 +239,7 @@ def summary_context(
 
 def summary_template(cfg: Config, templates: Path = TEMPLATES) -> Path:
     spec = cfg.reporting.document("quarter")
-    own = templates / f"{spec.name}.docx" if spec else None
+    own = templates / f"{safe_filename(spec.name)}.docx" if spec else None
     return own if own is not None and own.exists() else templates / "季总结.docx"
 
 
@@ -279,12 +280,12 @@ def render_summary(
         )
     if report.period_kind != "quarter":
         raise UserError(f"季总结只能按季度生成，收到的是「{report.period_label}」的进度。")
-    out = out_dir / report.period / f"{spec.name}.docx"
+    out = out_dir / report.period / f"{safe_filename(spec.name)}.docx"
     out.parent.mkdir(parents=True, exist_ok=True)
     basis = new_basis(cfg, spec.name)
     ctx = summary_context(
         cfg, report, numbering, previous=previous, issued=issued, basis=basis,
-        chart_file=out.with_name(f"{spec.name}_{CHART_NAME}.png"),
+        chart_file=out.with_name(f"{safe_filename(spec.name)}_{CHART_NAME}.png"),
     )  # fmt: skip
     names = [*config_names(cfg), *cfg.bulletins.plans, *NOT_FIGURES]
     render_docx(template or summary_template(cfg), ctx, out, basis=basis, names=names)

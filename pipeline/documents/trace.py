@@ -19,12 +19,14 @@ from .basis import MARKED, NUMBER, OPEN, Basis, Figure
 
 HEADING_STYLES = ("GwTitle", "GwH1", "GwH2", "GwAnnexTitle", "GwBriefTitle", "GwChartTitle")
 
-# Numbers that are not figures: dates and periods, 期数, 文号, the trimming note of a long text.
+# Numbers that are not figures: dates and periods, 期数, 文号, the trimming note of a long text,
+# an item's ordinal. Each starts where no digit stands before it: 「283月·人」 holds no date.
+_D = r"(?<![\d.])"
 NOT_FIGURES = re.compile(
-    r"\d{4}年(?:\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?)?"
-    r"|\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?"
-    r"|\d{1,2}日"
-    r"|第\d+[期周号]|〔\d{4}〕\d+号|\d{4}-(?:Q\d|W\d+|\d{2}(?:-\d)?)"
+    _D + r"\d{4}年(?:\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?)?"
+    r"|" + _D + r"\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?"
+    r"|" + _D + r"\d{1,2}日"
+    r"|第\d+[期周号]|〔\d{4}〕\d+号|" + _D + r"\d{4}-(?:Q\d|W\d+|\d{2}(?:-\d)?)"
     r"|（原文\d+字，此处节选前\d+字）"
     r"|^\s*\d{1,3}[.．、]\s"  # an item's ordinal: 「3. 加快城镇老旧小区改造」
 )
@@ -51,13 +53,17 @@ def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
     """Every number of the filled document `doc` (python-docx), marks removed in place."""
     masked_names = sorted({n for n in names if n}, key=len, reverse=True)
     found: list[Occurrence] = []
-    for ts, place_of in _blocks(doc):
+    for ts, place_of, loose in _blocks(doc):
         text, spans = _unmark(ts)
         place = place_of(text)
         for start, end, fid in spans:
             fig = basis.figures[fid]
-            for m in NUMBER.finditer(_mask(fig.printed, [], [])):
+            # a figure is its own numbers (「283月·人」 is 283); in a phrase, dates are no figures
+            shown = _mask(fig.printed, [], []) if fig.words else fig.printed
+            for m in NUMBER.finditer(shown):
                 found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, start, end), fig))
+        if not loose:
+            continue
         masked = _mask(text, [(a, b) for a, b, _ in spans], masked_names)
         for m in NUMBER.finditer(masked):
             found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, m.start(), m.end())))
@@ -82,21 +88,43 @@ def _unmark(ts: list) -> tuple[str, list[tuple[int, int, int]]]:
 
 
 def _blocks(doc):
-    """(the w:t elements of a paragraph or table cell, a function giving its Place), in order."""
-    section, n = "", 0
-    for child in doc.element.body.iterchildren():
-        if child.tag == qn("w:p"):
+    """(the w:t elements of a paragraph or table cell, a function giving its Place, whether numbers
+    outside marks count), in order: the body (content controls included), then headers and footers.
+
+    A table's 序号 column holds ordinals: its marks are read and removed, its own digits skipped."""
+    state = {"section": "", "n": 0}
+    yield from _body_blocks(doc.element.body, state)
+    seen = set()
+    for section in doc.sections:
+        for where, part in (("页眉", section.header), ("页脚", section.footer)):
+            el = part._element
+            if part.is_linked_to_previous or id(el) in seen:
+                continue
+            seen.add(id(el))
+            for p in el.iter(qn("w:p")):
+                ts = list(p.iter(qn("w:t")))
+                if any(OPEN in (t.text or "") for t in ts):
+                    yield ts, (lambda text, where=where: Place(where, where, text)), True
+
+
+def _body_blocks(container, state):
+    for child in container.iterchildren():
+        if child.tag == qn("w:sdt"):  # a content control wraps paragraphs or tables
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_blocks(content, state)
+        elif child.tag == qn("w:p"):
             ts = list(child.iter(qn("w:t")))
             if not any((t.text or "").strip() for t in ts):
                 continue
-            n += 1
+            state["n"] += 1
             style = child.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            heading = style is not None and style.get(qn("w:val")) in HEADING_STYLES
-            if heading:
-                section = _clean("".join(t.text or "" for t in ts)).strip()
-            yield ts, (lambda text, n=n, section=section: Place(section, f"正文第{n}段", text))
+            if style is not None and style.get(qn("w:val")) in HEADING_STYLES:
+                state["section"] = _clean("".join(t.text or "" for t in ts)).strip()
+            place = Place(state["section"], f"正文第{state['n']}段", "")
+            yield ts, (lambda text, place=place: Place(place.section, place.where, text)), True
         elif child.tag == qn("w:tbl"):
-            yield from _table_blocks(child, section)
+            yield from _table_blocks(child, state["section"])
 
 
 def _table_blocks(tbl, section: str):
@@ -111,10 +139,10 @@ def _table_blocks(tbl, section: str):
         for c, tc in enumerate(cells):
             column = header[c] if c < len(header) else f"第{c + 1}列"
             ts = list(tc.iter(qn("w:t")))
-            if r == 1 or not texts[c] or column == "序号":
+            if not texts[c]:
                 continue
-            where = f"表格第{r}行「{_short(subject)}」·「{column}」列"
-            yield ts, (lambda text, where=where: Place(section, where, text))
+            where = "表头" if r == 1 else f"表格第{r}行「{_short(subject)}」·「{column}」列"
+            yield ts, (lambda text, where=where: Place(section, where, text)), column != "序号"
 
 
 def _text(el) -> str:
@@ -130,15 +158,21 @@ def _short(text: str, n: int = 24) -> str:
 
 
 def _mask(text: str, spans: list[tuple[int, int]], names: list[str]) -> str:
-    """Blank out the figures already traced, the non-figures and the names, keeping positions."""
-    chars = list(text)
+    """Blank out the figures already traced, the non-figures and the names, keeping positions.
+
+    Names and non-figures are both found in the text as it stands, so a name holding a date
+    (《萧县2023年实施50项民生实事》) and a date followed by a name (「2023年4月通报」) both go."""
+    blank = [False] * len(text)
     for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    out = NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), "".join(chars))
+        blank[a:b] = [True] * (b - a)
     for name in names:
-        if name in out:
-            out = out.replace(name, " " * len(name))
-    return out
+        at = text.find(name)
+        while at >= 0:
+            blank[at : at + len(name)] = [True] * len(name)
+            at = text.find(name, at + len(name))
+    for m in NOT_FIGURES.finditer(text):
+        blank[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return "".join(" " if hide else ch for ch, hide in zip(text, blank, strict=True))
 
 
 def _snippet(text: str, start: int, end: int, width: int = 24) -> str:
