@@ -17,6 +17,7 @@ import openpyxl
 from docx.oxml.ns import qn
 
 from pipeline.config import Config
+from pipeline.numbers import fixed
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 NOT_NUMBERS = [
@@ -38,6 +39,7 @@ def names(cfg: Config) -> list[str]:
     if cfg.source is not None:
         out += [cfg.source.title, cfg.source.number or ""]
     out += list(cfg.bulletins.requirements)
+    out += [n.replace("“", "‘").replace("”", "’") for n in out if "“" in n]  # a title quoted in a quote
     return sorted({n for n in out if n}, key=len, reverse=True)
 
 
@@ -109,12 +111,16 @@ def assert_traced(document: Path, cfg: Config, outputs: Path | None, wording: tu
     return rows
 
 
+PERCENT_MEANINGS = ("完成率", "序时进度", "完成率（图中条形）")  # what a fraction stands for
+
+
 def _value_prints_as(row: dict) -> None:
-    """The unrounded value behind a figure rounds to the number printed (percent ×100 where printed so)."""
-    value, printed = row["计算值"], str(row["印出的数"])
-    if value in (None, "") or "占比" in str(row["含义"]) or "亿元" in str(row["所在文字"]):
-        return
-    x = float(value)
+    """The unrounded value behind a figure, rounded half up as a clerk would, is the number printed:
+    fractions print as percentages (0.6265 → 62.7), every other value as it is (4980, 3.5 百分点)."""
+    value, printed, meaning = row["计算值"], str(row["印出的数"]), str(row["含义"])
+    if value in (None, "") or "占比" in meaning or "亿元" in str(row["所在文字"]):
+        return  # shares go by largest remainder (test_documents); 亿元 are 万元 ÷ 10000
+    what = meaning.split("·")[-1]  # 「城镇新增就业·完成率」: the figure's kind, after its subject
+    scale = 100 if what.endswith(PERCENT_MEANINGS) else 1  # 「…（百分点）」 are 百分点 already
     decimals = len(printed.split(".")[1]) if "." in printed else 0
-    candidates = {round(abs(x), decimals), round(abs(x) * 100, decimals)}
-    assert any(abs(c - float(printed)) < 10**-decimals + 1e-9 for c in candidates), row
+    assert fixed(abs(float(value) * scale), decimals) == printed, row

@@ -11,6 +11,7 @@ import docx
 import pytest
 from basis_checks import assert_traced, basis_rows
 from conftest import ROOT
+from docx.oxml import OxmlElement
 from report_fixtures import ISSUED, build_report, default_config
 
 from pipeline.config_load import load_config
@@ -21,6 +22,9 @@ from pipeline.documents.numbering import Numbering
 from pipeline.documents.render import render_docx
 from pipeline.jobs import run_cycle
 from pipeline.model import Source
+from pipeline.numbers import fixed
+from pipeline.periods import parse_period
+from pipeline.routine import run_all
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +64,18 @@ def test_every_number_of_the_brief_and_the_summary_is_traced_to_real_cells(tmp_p
     assert any(str(r["含义"]).endswith("·完成率") for r in rows)
 
 
+@pytest.mark.parametrize("example", ["anhua-2023", "shaoyang-2023", "xiaoxian-2023", "jiangshan-2023"])
+def test_every_number_of_the_examples_documents_is_traced(tmp_path, example):
+    """The shipped examples' own wording (dates in titles, measures such as 月·人, 县 names with
+    digits, cut-off days, monthly-only units) leaves no number unexplained in any document."""
+    cfg = load_config(ROOT / "examples" / f"{example}.yaml")
+    job = run_all(cfg, tmp_path / "inputs", None, tmp_path)
+    documents = [p for p in job.outputs if p.suffix == ".docx"]
+    assert documents
+    for document in documents:
+        assert_traced(document, cfg, tmp_path / "demo", wording=("图1", "超过100%的按100%计"))
+
+
 def test_a_rate_row_says_how_and_points_to_the_unit_cell(cycle):
     """「62.7%是怎么来的」: one row gives the division and the unit's file, sheet, cell and typed text."""
     cfg, job, demo = cycle
@@ -89,6 +105,80 @@ def test_hostile_unit_text_is_quoted_and_cannot_fake_a_mark(tmp_path):
     assert {"120", "5", "1"} <= {str(r["印出的数"]) for r in quoted}
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "3伪造完成120户，{{ 5 }}=SUM(A1)" in text
+
+
+def test_a_levels_rate_is_a_division_not_its_gap(cycle):
+    """空气质量优良率 95.3% against 96.4%: its 完成率 is 95.3 ÷ 96.4; the gap is the subtraction."""
+    cfg, job, _ = cycle
+    notice = next(p for p in job.outputs if p.name == "月通报.docx")
+    rows, _ = basis_rows(notice.with_name("月通报_数据依据.xlsx"))
+    levels = [r for r in rows if str(r["含义"]) == "空气质量优良率·完成率"]
+    assert levels
+    for r in levels:
+        value, target = (float(x) for x in str(r["计算方法"]).split(" ÷ "))
+        assert fixed(value / target * 100, 1) == str(r["印出的数"])
+
+
+def test_a_held_open_basis_is_one_sentence(tmp_path, monkeypatch):
+    """Excel holding 月通报_数据依据.xlsx open (Windows refuses the replace): a plain message."""
+    from pipeline import reports
+    from pipeline.errors import UserError
+
+    real = reports._replace
+
+    def locked(src, dst):
+        if str(dst).endswith("_数据依据.xlsx"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(reports, "_replace", locked)
+    cfg = load_config(ROOT / "config.yaml")
+    with pytest.raises(UserError) as e:
+        run_cycle(cfg, "month", tmp_path / "inputs", "2023-05", tmp_path)
+    assert "月通报_数据依据.xlsx" in e.value.render() and "正在 Excel、Word 或 WPS 中打开" in e.value.render()
+
+
+def test_marks_in_a_content_control_or_the_page_header_are_traced_and_removed(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("共{{ n }}件。")
+    d.sections[0].header.paragraphs[0].text = "第{{ n }}件"
+    body = d.element.body
+    p = d.add_paragraph("完成率{{ r }}。")._p
+    sdt = OxmlElement("w:sdt")
+    content = OxmlElement("w:sdtContent")
+    sdt.append(content)
+    p.addprevious(sdt)
+    content.append(p)  # the paragraph now sits in a content control, as Word makes one
+    assert body is p.getparent().getparent().getparent()
+    path = tmp_path / "t.docx"
+    d.save(str(path))
+    b = Basis(document="t", marking=True)
+    context = {"n": b.count(28, item="项目", what="项目件数", how="配置"), "r": b.add("62.7%", item="x", what="完成率")}
+    out = render_docx(path, context, tmp_path / "o.docx", basis=b)
+    numbers = sorted(o.number for o in b.occurrences)
+    assert numbers == ["28", "28", "62.7"]
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert not re.search("[\ue000-\ue002]", z.read(name).decode("utf-8")), name
+
+
+def test_a_township_is_ranked_on_its_own_area(tmp_path):
+    """邵阳: each 县 government's 本旬新增 is its own county's line, never the city's total."""
+    from pipeline.documents.brief_parts import _gain_lines
+    from pipeline.jobs import progress_report
+
+    cfg = load_config(ROOT / "examples" / "shaoyang-2023.yaml")
+    job = run_cycle(cfg, "dekad", tmp_path / "inputs", "2023-05-2", tmp_path)
+    report = progress_report(cfg, tmp_path / "demo", parse_period(job.report.period))
+    area_of = {u.code: u.area for u in cfg.units if u.kind == "area"}
+    lines = _gain_lines(cfg, report)
+    assert any(code in area_of for code, _, _ in lines)
+    for code, ip, line in lines:
+        if code in area_of:
+            assert line.area_code == area_of[code], (code, line.key)
+        else:
+            assert line is ip.total
 
 
 def _template(tmp_path: Path, text: str) -> Path:

@@ -125,8 +125,11 @@ class LineFigures:
         if with_measure and _plain_number(text.removeprefix("暂定")):
             text += self.ip.measure
         how = "分解方案（配置）下达的目标" + ("，暂定，以上级最终下达数为准" if line.provisional else "")
-        # a target's words may hold dates (「全面完成（2023年12月31日前）」, 「在2022年…基础上」)
-        return self._add(text, "目标任务", line.target, how, words=True)
+        # a target's words may hold dates (「全面完成（2023年12月31日前）」, 「在2022年…基础上」) and
+        # other figures (「3000（总投资7000）」): the target's value stands for the text only when
+        # the text has no other number
+        value = line.target if len(tokens(_undated(text))) == 1 else None
+        return self._add(text, "目标任务", value, how, words=True)
 
     def value(self, with_measure: bool = False, scale_by: float | None = None) -> str:
         """The cumulative value (or level): 3120, 3120人; 万元 from 10000 on as 亿元 (1.39亿元)."""
@@ -143,12 +146,9 @@ class LineFigures:
         line = self.line
         if line.rate_pct is None:
             return "—"
-        how = (
-            line.how
-            if ("÷" in line.how or "−" in line.how)
-            else f"{fmt_number(line.value)} ÷ {fmt_number(line.target)}"
+        return self._add(
+            fmt_pct(line.rate_pct, self.report.decimals), "完成率", line.rate, _rate_how(line), line.sources
         )
-        return self._add(fmt_pct(line.rate_pct, self.report.decimals), "完成率", line.rate, how, line.sources)
 
     def schedule(self) -> str:
         line = self.line
@@ -212,6 +212,12 @@ def _rate_how(line: Line) -> str:
         base = fmt_number(round((v - rate * t) / (1 - rate), 4))
         return f"({fmt_number(v)} − {base}) ÷ ({fmt_number(t)} − {base})"
     return f"{fmt_number(v)} ÷ {fmt_number(t)}"
+
+
+def _undated(text: str) -> str:
+    from .trace import NOT_FIGURES  # trace imports this module
+
+    return NOT_FIGURES.sub(" ", text)
 
 
 def _plain_number(text: str) -> bool:

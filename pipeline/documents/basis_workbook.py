@@ -100,7 +100,7 @@ def _explain(occ: Occurrence, basis: Basis) -> tuple[str, str, float | str, tupl
     if f.quote:
         unit = basis.units.get(f.sources[0].unit_code, "单位") if f.sources else "单位"
         return f"{unit}报送的文字（{f.item}）中的数字", "原文照录", "", f.sources
-    value = "" if f.value is None else round(f.value, 6)
+    value = "" if f.value is None else f.value  # unrounded, as analytics computed it
     return f"{f.item}·{f.what}", f.how, value, f.sources
 
 

@@ -79,7 +79,7 @@ def _schedule_step(b: Basis, report: ProgressReport, before: str) -> str:
     now = fixed(report.schedule_pct, d)
     step = float(now) - float(before)
     how = f"{now} − {before}（本期序时进度 − 上期序时进度）"
-    return b.add(fixed(step, d), item="序时进度", what="本期序时进度推进（百分点）", value=step / 100, how=how)
+    return b.add(fixed(step, d), item="序时进度", what="本期序时进度推进（百分点）", value=step, how=how)
 
 
 def brief_context(

@@ -77,7 +77,7 @@ def _gain(b: Basis, item: str, lines: list[Line], d: int, what: str) -> tuple[fl
     if len(lines) == 1:
         how = f"{parts} × 100（本期新增 ÷ 年度目标）"
     sources = tuple(s for ln in lines for s in ln.sources)
-    return mean, b.add(fixed(abs(mean), d), item=item, what=what, value=mean / 100, how=how, sources=sources)
+    return mean, b.add(fixed(abs(mean), d), item=item, what=what, value=mean, how=how, sources=sources)
 
 
 def _period_end(code: str):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, InlineImage
 
@@ -228,11 +229,12 @@ def render_docx(
 
 
 def _sweep_marks(doc) -> None:
-    """No mark survives anywhere a template could have put a figure (text boxes, fields, notes)."""
+    """No mark survives anywhere a template could have put a figure (text boxes, fields, headers)."""
     parts = [doc.element.body] + [
-        hf._element for s in doc.sections for hf in (s.header, s.footer, s.first_page_header,
-                                                    s.first_page_footer, s.even_page_header, s.even_page_footer)
-    ]  # fmt: skip
+        rel.target_part.element
+        for rel in doc.part.rels.values()
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external
+    ]
     for el in parts:
         for t in el.iter(qn("w:t")):
             if t.text and any(c in t.text for c in MARK_CHARS):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from .basis import MARKED, NUMBER, OPEN, Basis, Figure
@@ -94,17 +95,16 @@ def _blocks(doc):
     A table's 序号 column holds ordinals: its marks are read and removed, its own digits skipped."""
     state = {"section": "", "n": 0}
     yield from _body_blocks(doc.element.body, state)
-    seen = set()
-    for section in doc.sections:
-        for where, part in (("页眉", section.header), ("页脚", section.footer)):
-            el = part._element
-            if part.is_linked_to_previous or id(el) in seen:
-                continue
-            seen.add(id(el))
-            for p in el.iter(qn("w:p")):
-                ts = list(p.iter(qn("w:t")))
-                if any(OPEN in (t.text or "") for t in ts):
-                    yield ts, (lambda text, where=where: Place(where, where, text)), True
+    # headers and footers through the document's relationships: docxtpl renders them into new
+    # parts there, while python-docx's section.header may still hold the template's
+    for rel in doc.part.rels.values():
+        kind = {RT.HEADER: "页眉", RT.FOOTER: "页脚"}.get(rel.reltype)
+        if kind is None or rel.is_external:
+            continue
+        for p in rel.target_part.element.iter(qn("w:p")):
+            ts = list(p.iter(qn("w:t")))
+            if any(OPEN in (t.text or "") for t in ts):
+                yield ts, (lambda text, kind=kind: Place(kind, kind, text)), True
 
 
 def _body_blocks(container, state):
