@@ -1,7 +1,8 @@
 """`make all`: the office's end-of-month routine in one command.
 
 One ingest, then for the month: the 旬简报 of its latest 旬 (from the monthly returns where units
-send no 旬 forms), the 月通报, and the 季总结 when the month closes a quarter; each document with
+send no 旬 forms) or the 周简报 of its latest week, the 月通报, and the 季总结 when the month closes
+a quarter; each document with
 its 汇总表 and 数据依据 in outputs/<period>/, as `make dekad`, `make monthly` and `make quarterly`
 write them. Documents the office does not issue are left out, saying so once.
 """
@@ -18,7 +19,7 @@ from .ledger import Ledger
 from .periods import Period, parse_period_in
 from .simulate import simulate
 
-KINDS = ("dekad", "month", "quarter")
+KINDS = ("dekad", "week", "month", "quarter")
 DEMO_MONTH = 6  # the demo's month closes a quarter, so all three documents show
 
 
@@ -38,12 +39,13 @@ def run_all(
     with Ledger.for_config(cfg, outputs) as ledger:
         month = wanted or latest_period(ledger, "month", cfg.year)
         dekad = None if month is None else brief_period(cfg, ledger, month)
+        week = None if month is None else latest_within(ledger, "week", month, cfg.year)
     if month is None:
         job.lines.append("台账中还没有任何月报，暂不能生成月末材料。")
         return job
     reports = {}
     for kind in issued:
-        target = {"dekad": dekad, "month": month, "quarter": closed_quarter(month)}[kind]
+        target = {"dekad": dekad, "week": week, "month": month, "quarter": closed_quarter(month)}[kind]
         if target is None:
             job.lines.append(_skipped(cfg, kind, month))
             continue
@@ -60,7 +62,12 @@ def brief_period(cfg: Config, ledger: Ledger, month: Period) -> Period | None:
     if monthly_brief(cfg, "dekad"):
         day = as_of(cfg, month)
         return next(p for p in month.sub_periods("dekad") if p.contains(day))
-    latest = latest_period(ledger, "dekad", cfg.year)
+    return latest_within(ledger, "dekad", month, cfg.year)
+
+
+def latest_within(ledger: Ledger, kind: str, month: Period, year: int) -> Period | None:
+    """The latest 旬 (or week) with returns, if it lies in the month."""
+    latest = latest_period(ledger, kind, year)
     return latest if latest is not None and month.contains(latest) else None
 
 
@@ -73,7 +80,8 @@ def _skipped(cfg: Config, kind: str, month: Period) -> str:
     name = document_name(cfg, kind)
     if kind == "quarter":
         return f"{month.label}不是季末，不出{name}。"
-    return f"{month.label}各旬还没有收到旬报，不出{name}。"
+    word = "周" if kind == "week" else "旬"
+    return f"{month.label}各{word}还没有收到{word}报，不出{name}。"
 
 
 def demo_returns(cfg: Config, month: Period, into: Path) -> None:

@@ -565,6 +565,10 @@ def test_scope_and_mechanism_come_from_the_config():
     assert scope_word(shaodong) == "全市" and mechanism(shaodong) == "旬调度、月通报、季总结"
     xiaoxian = load_config(ROOT / "examples" / "xiaoxian-2023.yaml")
     assert scope_word(xiaoxian) == "全县"
+    district = shaodong.model_copy(
+        update={"office": shaodong.office.model_copy(update={"name": "长沙市岳麓区民生实事办公室"})}
+    )
+    assert scope_word(district) == "全区"  # the last level in the place name, not the city's
     docs = [
         {"period": "month", "name": "月专报", "kind": "notice"},
         {"period": "quarter", "name": "季总结", "kind": "summary"},

@@ -59,3 +59,13 @@ def test_a_period_that_is_no_month_is_refused_plainly(tmp_path):
               "--outputs", str(tmp_path), "--period", "2023-05-2"],
     )  # fmt: skip
     assert result.exit_code != 0 and "不是月份" in result.output and "Traceback" not in result.output
+
+
+def test_a_weekly_office_gets_its_months_last_week_brief(tmp_path):
+    from test_weekly import three_units
+
+    result = CliRunner().invoke(cli, ["all", *three_units(tmp_path)])
+    assert result.exit_code == 0, result.output
+    demo = tmp_path / "out" / "demo"
+    assert (demo / "2023-W21" / "周简报.docx").is_file()  # 5月22日至28日: the last week wholly in May
+    assert (demo / "2023-05" / "月通报.docx").is_file()

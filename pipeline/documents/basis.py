@@ -122,8 +122,12 @@ class LineFigures:
         """The target as printed: 4980 (4980人 with the measure), 暂定4980, 在96.4%基础上持续改善."""
         line = self.line
         text = line.target_text or (fmt_number(line.target) if line.target is not None else "—")
-        if with_measure and _plain_number(text.removeprefix("暂定")):
-            text += self.ip.measure
+        bare = text.removeprefix("暂定")
+        if with_measure and _plain_number(bare):
+            if self.ip.measure == "万元" and line.target is not None and abs(line.target) >= 10000:
+                text = text[: len(text) - len(bare)] + fixed(line.target / 10000, 2) + "亿元"
+            else:
+                text += self.ip.measure
         how = "分解方案（配置）下达的目标" + ("，暂定，以上级最终下达数为准" if line.provisional else "")
         # a target's words may hold dates (「全面完成（2023年12月31日前）」, 「在2022年…基础上」) and
         # other figures (「3000（总投资7000）」): the target's value stands for the text only when

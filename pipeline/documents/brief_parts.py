@@ -271,7 +271,22 @@ def dynamics(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
             columns[column].append(
                 {"unit": short_name(cfg, code), "item": item, "text": b.quote(text, item=item, source=n.source)}
             )
-    return {"office": _office_work(b, report), **columns}
+    return {"office": _office_work(b, report), **columns, "areas_heading": areas_heading(cfg)}
+
+
+TOWNSHIPS = {"乡", "镇", "乡镇", "街道", "乡镇（街道）"}
+COUNTIES = {"县", "市", "区", "县级市", "市辖区", "县市区"}
+
+
+def areas_heading(cfg: Config) -> str:
+    """What the brief calls the areas whose governments report: 乡镇, 乡镇（街道）, 县市区, else 区域."""
+    reporting = {u.area for u in cfg.units if u.kind == "area" and u.area}
+    kinds = {a.kind for a in cfg.areas if a.code in reporting} or {a.kind for a in cfg.areas}
+    if kinds and kinds <= TOWNSHIPS:
+        return "乡镇（街道）" if "街道" in kinds or "乡镇（街道）" in kinds else "乡镇"
+    if kinds and kinds <= COUNTIES:
+        return "县市区"
+    return "区域"
 
 
 def _office_work(b: Basis, report: ProgressReport) -> dict[str, Any]:

@@ -135,7 +135,9 @@ def _items(d) -> None:
     _p(d, "{%p else %}")
     _p(d, "本期无低于序时进度的指标。")
     _p(d, "{%p endif %}")
+    _p(d, "{%p if changes.done or changes.recovered or others.any %}")  # no heading over nothing
     _p(d, "（二）其他指标", "二级标题")
+    _p(d, "{%p endif %}")
     _p(d, "{%p if changes.done %}")
     _p(
         d,
@@ -179,7 +181,7 @@ def _dynamics(d) -> None:
         "{% if dynamics.office.has_warnings %}需核实的疑点{{ dynamics.office.warnings }}处{% endif %}，"
         "已列入校验报告反馈相关单位{% else %}，经逐项校验未发现问题{% endif %}。",
     )
-    for key, heading in (("departments", "【部门动态】"), ("areas", "【乡镇动态】")):
+    for key, heading in (("departments", "【部门动态】"), ("areas", "【{{ dynamics.areas_heading }}动态】")):
         _p(d, f"{{%p if dynamics.{key} %}}")
         _p(d, heading, "二级标题")
         _p(d, f"{{%p for n in dynamics.{key} %}}")

@@ -221,7 +221,9 @@ def _problems(d) -> None:
 
 
 def _plans(d) -> None:
+    _p(d, "{%p if due_next or due_rest or plans %}")  # no heading over nothing
     _p(d, "{% if period.is_year %}四、下一步工作打算{% else %}四、下季度工作打算{% endif %}", "一级标题")
+    _p(d, "{%p endif %}")
     _p(d, "{%p if due_next or due_rest %}")
     _p(
         d,

@@ -128,8 +128,9 @@ def facts(b: Basis, cfg: Config, report: ProgressReport, ip: IndicatorProgress, 
     if line.value is None:
         return f"目标{target}，{line.status.value}"
     if is_level(cfg, ip):
-        return f"目标{target}，当前为{lf.value(with_measure=True)}"
-    text = f"目标{target}，累计完成{lf.value(with_measure=True)}"
+        return f"目标{target}，当前为{lf.value(with_measure=True, scale_by=line.target)}"
+    # the value is written in the target's unit: 目标2.50亿元，累计完成0.56亿元, never 25000万元 beside 亿元
+    text = f"目标{target}，累计完成{lf.value(with_measure=True, scale_by=line.target)}"
     if line.rate_pct is not None:
         text += f"，完成率{lf.rate()}"
     if line.note:
@@ -310,10 +311,17 @@ def not_received(cfg: Config, report: ProgressReport) -> dict[str, list[str]]:
 
 
 def scope_word(cfg: Config) -> str:
-    """全县 / 全市 / 全区, from the first of 县 市 区 in the office's name; empty when none."""
+    """全县 / 全市 / 全区: the last of 县 市 区 in the place name that opens the office's name
+    (长沙市岳麓区… → 全区; 邵东市打好… → 全市); empty when there is none."""
     name = cfg.office.name
-    hits = [(name.index(ch), ch) for ch in "县市区" if ch in name]
-    return "全" + min(hits)[1] if hits else ""
+    cut = min([name.find(w) for w in OFFICE_WORDS if w in name] or [len(name)])
+    place = name[:cut]
+    hits = [i for i, ch in enumerate(place) if ch in "县市区"]
+    return "全" + place[max(hits)] if hits else ""
+
+
+# Where an office's own words begin after its place name.
+OFFICE_WORDS = ("人民政府", "打好", "重点", "民生", "实事", "工作", "领导小组", "委员会", "办公室", "专班")
 
 
 PERIOD_CHARS = {"dekad": "旬", "week": "周", "month": "月", "quarter": "季", "year": "年"}
