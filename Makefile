@@ -13,7 +13,7 @@ PERIOD ?=
 PERIOD_ARG = $(if $(PERIOD),--period $(PERIOD),)
 PDF_ARG = $(if $(PDF),--pdf,)
 
-.PHONY: setup monthly dekad quarterly status templates simulate ingest check check-config test lint bench clean
+.PHONY: setup all monthly dekad weekly quarterly status templates simulate ingest check check-config test lint bench clean
 
 setup: $(STAMP)
 
@@ -27,8 +27,15 @@ $(STAMP): setup.cfg pyproject.toml
 monthly: $(STAMP)
 	@$(BIN)/minsheng monthly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
+# The end-of-month routine: the month's 旬简报, 月通报 and, in a quarter's last month, 季总结.
+all: $(STAMP)
+	@$(BIN)/minsheng all --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
+
 dekad: $(STAMP)
 	@$(BIN)/minsheng dekad --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
+
+weekly: $(STAMP)
+	@$(BIN)/minsheng weekly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)
 
 quarterly: $(STAMP)
 	@$(BIN)/minsheng quarterly --config $(CONFIG) --inputs $(INPUTS) --outputs $(OUTPUTS) $(PERIOD_ARG) $(PDF_ARG)

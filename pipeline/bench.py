@@ -4,8 +4,8 @@ Scenarios come from the shipped config (pipeline.bench_scale): 150 reporting uni
 = 1,200 returns, 300 units for the growth point (2,400), and with `--scale province` 1,500 units
 (12,000). The simulator's time is in no figure. Each scenario runs in a process of its own, so
 its peak memory is its own: ingest into an empty outputs folder (stage by stage, pipeline.stages),
-then the 校验报告/催报名单, the analytics, the 汇总表 and each document in DOCUMENTS for the latest
-month. This process then times the floors on the same files: `pandas.read_excel` (default
+then the 校验报告/催报名单, the analytics, the 汇总表 of the latest month and each document in
+DOCUMENTS (旬简报, 月通报, 季总结) for the period run_cycle would pick. This process then times the floors on the same files: `pandas.read_excel` (default
 engine) and a bare `zipfile` read of every part; and `minsheng monthly` on the embedded default
 (empty inputs: the demo) in a subprocess, PDF off. One table is printed; the figures go to
 outputs/bench/latest.json.
@@ -32,17 +32,20 @@ PANDAS_SAMPLE = 300  # files pandas reads (a fixed random sample), scaled to the
 OUT = Path("outputs/bench")
 
 
-def _monthly(cfg, report, before, outputs, ledger):
-    from .documents.monthly import render_notice
-
-    return render_notice(cfg, report, outputs, ledger=ledger, previous=before)
-
-
-# The documents timed after the 汇总表: (name, period kind, renderer). A document that is written
-# later (旬简报, 季总结) adds its line here.
+# The documents timed after the 汇总表: (period kind, renderer as module:function, called as
+# jobs.render_document calls it). A new document adds its line here.
 DOCUMENTS = [
-    ("月通报", "month", _monthly),
+    ("dekad", "pipeline.documents.brief:render_brief"),
+    ("month", "pipeline.documents.monthly:render_notice"),
+    ("quarter", "pipeline.documents.summary:render_summary"),
 ]
+
+
+def _renderer(spec: str):
+    import importlib
+
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 # -- one scenario, in a process of its own -----------------------------------------------------
@@ -53,7 +56,7 @@ def run_scenario(config: Path, inputs: Path) -> dict:
     from . import stages, workers
     from .config_load import load_config
     from .ingest import ingest, write_reports
-    from .jobs import latest_period, progress_reports, write_materials
+    from .jobs import document_name, document_periods, progress_reports, write_materials
     from .ledger import Ledger
     from .readers import discover
 
@@ -76,18 +79,25 @@ def run_scenario(config: Path, inputs: Path) -> dict:
         reports: dict[str, tuple] = {}
         with Ledger.for_config(cfg, outputs) as ledger:
 
-            def report_of(kind: str) -> tuple:
-                if kind not in reports:
-                    period = latest_period(ledger, kind, cfg.year)
-                    seconds, reports[kind] = _timed(lambda: progress_reports(cfg, outputs, period))
+            def report_of(kind: str) -> tuple | None:
+                """The report a document of `kind` stands on, as run_cycle picks it (None: none yet)."""
+                periods = document_periods(cfg, ledger, kind, None)
+                if periods is None:
+                    return None
+                source = periods[1]
+                if source.code not in reports:
+                    seconds, reports[source.code] = _timed(lambda: progress_reports(cfg, outputs, source))
                     times["analytics"] = times.get("analytics", 0.0) + seconds
-                return reports[kind]
+                return reports[source.code]
 
             now, _ = report_of("month")
             times["summary"] = _timed(lambda: write_materials(cfg, now, outputs / now.period))[0]
-            for name, kind, render in DOCUMENTS:
-                now, before = report_of(kind)
-                docs[name] = _timed(lambda: render(cfg, now, before, outputs, ledger))[0]  # noqa: B023
+            for kind, spec in DOCUMENTS:
+                name, found = document_name(cfg, kind), report_of(kind)
+                if name is None or found is None:
+                    continue
+                render, (now, before) = _renderer(spec), found
+                docs[name] = _timed(lambda: render(cfg, now, outputs, ledger=ledger, previous=before))[0]  # noqa: B023
         counts = {s: result.count(s) for s in ("accepted", "rejected", "duplicate", "already")}
     return {
         "files": len(result.outcomes),

@@ -3,9 +3,9 @@
 A city collects the same form from every county (or a county from every 乡镇): the derived config
 adds N areas, each reported by its own area unit, and breaks the shipped plan's first
 `AREA_INDICATORS` additive indicators down to every area (each area's target is the shipped
-figure, the whole is their sum). The rest stay with the departments. N is chosen so that the
-config has exactly the wanted number of reporting units; each area unit's form then has ~40
-indicator rows. Returns are made by the simulator (the later periods with its planted mistakes)
+figure, the whole is their sum). The rest stay with the departments; units return monthly forms
+(the 旬简报 then stands on them). N is chosen so that the config has exactly the wanted number of
+reporting units; each area unit's form then has ~40 indicator rows. Returns are made by the simulator (the later periods with its planted mistakes)
 in worker processes and kept under outputs/bench/inputs/, keyed by everything that shapes them,
 so a second run does not make them again. Simulation time is in no figure.
 """
@@ -59,6 +59,8 @@ def _decomposable(ind: dict) -> bool:
 def scaled_config(source: Path, units: int) -> tuple[Config, str]:
     """The shipped plan at `units` reporting units, as a Config and as the YAML it was parsed from."""
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    # units return monthly forms (the simulated ones): the 旬简报 stands on them, as for such offices
+    data["reporting"] = {**data.get("reporting", {}), "returns": ["month"]}
     chosen = []
     for project in data["projects"]:
         for ind in project["indicators"]:

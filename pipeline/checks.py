@@ -474,10 +474,11 @@ def rule_child_exceeds(ctx: CheckContext) -> None:
 
 
 def rule_area_sum(ctx: CheckContext) -> None:
-    """Area rows add up to the 合计 the unit reported."""
+    """Area rows add up to the 合计 the unit reported (a reviewing unit's 合计 of areas filled on other
+    forms is compared with them in the progress report, not here)."""
     totals = [j for j in ctx.judged.values() if j.row.form_row.is_total and j.row.form_row.kind != Kind.rate]
     for t in totals:
-        if t.number is None or t.row.form_row.kind in (Kind.milestone, Kind.standard):
+        if t.number is None or t.row.form_row.kind in (Kind.milestone, Kind.standard) or t.row.form_row.aggregates:
             continue
         ind_id = t.row.form_row.indicator.id
         areas = [j for j in ctx.judged.values() if j.row.form_row.indicator.id == ind_id and j.row.form_row.area_code]

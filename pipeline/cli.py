@@ -113,6 +113,7 @@ def render_config_summary(cfg: Config) -> str:
     reporters = {cfg.reporter_of(p, i) for p, i in cfg.indicators()} | {
         u.code for u in cfg.units if u.kind == "area" and u.area
     }
+    reporters |= {cfg.reviewer_of(p, i) for p, i in cfg.indicators()}  # a reviewing unit reports the 合计
     lines = [
         f"配置有效：{cfg.office.name}，{cfg.year}年",
         f"  {len(cfg.projects)} 个项目，{len(indicators)} 个指标，{len(cfg.units)} 个单位"
@@ -132,7 +133,9 @@ def render_config_summary(cfg: Config) -> str:
 @cli.command("templates")
 @config_option
 @outputs_option
-@click.option("--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2")
+@click.option(
+    "--period", metavar="期别", required=True, help="期别，如 2023-05、2023-05-2、2023-Q2、2023-W21（第21周）"
+)
 @click.option(
     "--out",
     "out_dir",
@@ -263,7 +266,8 @@ def _cycle_command(name: str, kind: str, label: str):
         "--period",
         metavar="期别",
         default=None,
-        help="期别，如 2023-05、2023-05-2、2023-Q2；默认为有报表的最近一期",
+        help=("期别，如 2023-W21（第21周）" if kind == "week" else "期别，如 2023-05、2023-05-2、2023-Q2")
+        + "；默认为有报表的最近一期",
     )
     @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装 LibreOffice）")
     def command(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None, pdf: bool) -> None:
@@ -313,7 +317,22 @@ def status_cmd(config_path: Path, outputs_dir: Path, period: str | None, as_json
 
 monthly = _cycle_command("monthly", "month", "月通报")
 dekad = _cycle_command("dekad", "dekad", "旬简报")
+weekly = _cycle_command("weekly", "week", "周简报")
 quarterly = _cycle_command("quarterly", "quarter", "季总结")
+
+
+@cli.command("all")
+@config_option
+@inputs_option
+@outputs_option
+@click.option("--period", metavar="月份", default=None, help="月份，如 2023-06；默认为有报表的最近一个月")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装 LibreOffice）")
+def all_cmd(config_path: Path, inputs_dir: Path, outputs_dir: Path, period: str | None, pdf: bool) -> None:
+    """月末材料：校验入账后一次生成该月的旬简报（最近一旬）、月通报，季末月份再生成季总结。"""
+    from .routine import run_all
+
+    cfg = _load(config_path)
+    click.echo(run_all(cfg, inputs_dir, period, outputs_dir, pdf=pdf).render())
 
 
 @cli.command("check")

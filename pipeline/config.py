@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -25,6 +25,26 @@ AreaTarget = float | Literal["/"] | None  # None: the area's target is still pen
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Keys added after forms were first issued: left out of the fingerprint while at their default,
+    # so a config that does not use them keeps the fingerprint its outstanding forms carry.
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset()
+
+
+CHAIN_LEAD = "lead"  # chain.review / chain.fill: the indicator's (first) lead unit
+CHAIN_OFFICE = "office"  # chain.review: nobody reviews; the office adds the areas up
+CHAIN_AREAS = "areas"  # chain.fill: every area's own unit (units of kind area) fills its rows
+
+
+class Chain(Strict):
+    """The certification chain a 分解方案 states: 「乡镇填报 → 牵头单位审核汇总 → 人社局核验认定」.
+
+    Written on `reporting` (every indicator), a project or an indicator; each key not written falls
+    back to the level above. The reviewing unit's form carries the indicator's 合计.
+    """
+
+    fill: Literal["areas", "lead"] | None = None  # areas: units of kind area fill their areas; lead: the lead fills all
+    review: Code | None = None  # 审核汇总: "lead", "office" (none: the office adds up) or a unit code
+    certify: Code | None = None  # 核验认定 / 数据评估认定: a unit code (the same as `certifier`)
 
 
 class CategoryDef(Strict):
@@ -72,6 +92,9 @@ class Unit(Strict):
     contact: Contact | None = None
     # A role that returns no form: 召集人, 专班成员单位, 督查室, 数据认定单位; check-config warns when one leads
     role: Literal["convenor", "member", "supervisor", "certifier"] | None = None
+
+
+ROLE_NAMES = {"convenor": "召集人", "member": "专班成员单位", "supervisor": "督查单位", "certifier": "数据认定单位"}
 
 
 class Area(Strict):
@@ -134,7 +157,10 @@ class Indicator(Strict):
     leader: str | None = None  # 分管领导, overrides the project's
     certifier: Code | None = None  # 数据评估认定单位, overrides the project's
     reported_by: Code | None = None  # who returns it; defaults to the lead unit
+    chain: Chain | None = None  # 填报 → 审核汇总 → 核验认定, overrides the project's key by key
     note: str | None = None
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
     @model_validator(mode="after")
     def _default_stages(self) -> Indicator:
@@ -195,7 +221,10 @@ class Project(Strict):
     co_group: str | None = None  # 责任单位 named as a group, not one by one: 「各乡镇（街道）」
     leader: str | None = None
     certifier: Code | None = None
+    chain: Chain | None = None  # 填报 → 审核汇总 → 核验认定 of its indicators, overrides reporting.chain key by key
     indicators: list[Indicator] = Field(min_length=1)
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
 
 class Thresholds(Strict):
@@ -208,20 +237,28 @@ class Thresholds(Strict):
 
 
 class DeadlineRule(Strict):
-    """When a period's return is due: N days after the period ends, or day D of a month
-    (`month_offset` 0 = the month the period ends in, 1 = the month after)."""
+    """When a period's return is due: N days after the period ends, day D of a month
+    (`month_offset` 0 = the month the period ends in, 1 = the month after), or, for a week,
+    a weekday (`week_offset` 0 = the week itself, 1 = the week after: 「下周一前」)."""
 
     after_end_days: int | None = Field(default=None, ge=0)
     day: int | None = Field(default=None, ge=1, le=31)
     month_offset: int = Field(default=0, ge=0, le=3)
+    weekday: int | None = Field(default=None, ge=1, le=7)  # 1 = 周一 … 5 = 周五, 7 = 周日
+    week_offset: int = Field(default=0, ge=0, le=2)
     none: bool = False  # no fixed day (不定期): nothing is late
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"weekday", "week_offset"})
 
 
 class Deadlines(Strict):
     dekad: DeadlineRule = DeadlineRule(after_end_days=2)
+    week: DeadlineRule = DeadlineRule(after_end_days=2)
     month: DeadlineRule = DeadlineRule(after_end_days=5)
     quarter: DeadlineRule = DeadlineRule(after_end_days=10)
     year: DeadlineRule = DeadlineRule(after_end_days=15)
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"week"})
 
 
 class Office(Strict):
@@ -246,14 +283,14 @@ class SourceDoc(Strict):
 
 
 DocumentKind = Literal["brief", "notice", "summary"]
-PeriodKind = Literal["dekad", "month", "quarter", "year"]
+PeriodKind = Literal["dekad", "week", "month", "quarter", "year"]
 
 
 class DocumentSpec(Strict):
     """One document of the office's mechanism: which period it covers and what it is called."""
 
     period: PeriodKind
-    name: Text  # 旬简报 / 月通报 / 月专报 / 季总结
+    name: Text  # 旬简报 / 周简报 / 月通报 / 月专报 / 季总结
     kind: DocumentKind  # brief: 简报 with 第N期; notice: 公文 with 文号; summary: 总结
 
 
@@ -273,10 +310,13 @@ class Reporting(Strict):
     schedule_at_cutoff: bool = False  # 序时 at the cut-off: (4 + 20/31)/12 instead of 5/12
     summary_name: Text = "重点民生实事进展汇总表"
     form_name: Text = "重点民生实事进展填报表"  # an office with only 监测项目 writes 重点监测民生项目进展填报表
+    chain: Chain | None = None  # the chain every indicator follows unless its project or itself says otherwise
+
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"chain"})
 
     def return_kinds(self) -> list[str]:
         kinds = self.returns if self.returns is not None else [d.period for d in self.documents]
-        return [k for k in ("dekad", "month", "quarter", "year") if k in kinds]
+        return [k for k in ("dekad", "week", "month", "quarter", "year") if k in kinds]
 
     def document(self, period_kind: str) -> DocumentSpec | None:
         return next((d for d in self.documents if d.period == period_kind), None)
@@ -290,13 +330,16 @@ class Ranking(Strict):
 
 
 class Bulletins(Strict):
+    LATE_KEYS: ClassVar[frozenset[str]] = frozenset({"plans", "copies"})
     brief_title: Text = "重点民生实事工作简报"
     editor: str | None = None  # 编印单位 of the 简报; defaults to the office
+    copies: int | None = Field(default=None, ge=1)  # 印数 in the 简报's 报尾: （共印40份）; none: not printed
     category_names: dict[str, Text] = {}  # display names by category name (older configs)
     praise_top: int = Field(default=3, ge=0)  # 通报表扬: the top N of the ranking
     name_bottom: int = Field(default=3, ge=0)  # 点名: the bottom N of the ranking
     percent_decimals: int = Field(default=1, ge=0, le=3)  # 41.7%
     requirements: list[Text] = []  # 工作要求 paragraphs of the 月通报
+    plans: list[Text] = []  # 下季度工作打算 paragraphs of the 季总结 (the 月通报's requirements when empty)
     letterhead: Literal["red", "preprinted"] = "red"  # preprinted: 套打 on red-head paper, 版头 left blank
     issuer_mark: str | None = None  # 发文机关标志; defaults to the office's name + 「文件」
     measures: dict[str, Text] = Field(  # what each finding earns in the 月通报
@@ -371,6 +414,42 @@ class Config(Strict):
     def reporter_of(self, project: Project, ind: Indicator) -> str | None:
         return ind.reported_by or self.lead_of(project, ind)
 
+    # -- the certification chain ---------------------------------------------------------------
+    def chain_of(self, project: Project, ind: Indicator) -> Chain | None:
+        """The chain the indicator follows, key by key from itself, its project, then reporting.chain.
+
+        None when no level writes a chain (configs from before the key: nothing changes for them)."""
+        levels = [c for c in (ind.chain, project.chain, self.reporting.chain) if c is not None]
+        if not levels:
+            return None
+        pick = {k: next((getattr(c, k) for c in levels if getattr(c, k) is not None), None) for k in Chain.model_fields}
+        pick["certify"] = self.certifier_of(project, ind)
+        return Chain(**pick)
+
+    def certifier_of(self, project: Project, ind: Indicator) -> str | None:
+        """数据评估认定单位: `certifier` or `chain.certify`, the indicator's before the project's before reporting's."""
+        for own, chain in (
+            (ind.certifier, ind.chain),
+            (project.certifier, project.chain),
+            (None, self.reporting.chain),
+        ):
+            found = own or (chain.certify if chain is not None else None)
+            if found:
+                return found
+        return None
+
+    def reviewer_of(self, project: Project, ind: Indicator) -> str | None:
+        """The unit that reviews and aggregates (审核汇总) and so reports the 合计; None: the office adds up."""
+        chain = self.chain_of(project, ind)
+        if chain is None or chain.review in (None, CHAIN_OFFICE):
+            return None
+        return self.lead_of(project, ind) if chain.review == CHAIN_LEAD else chain.review
+
+    def fills_by_area(self, project: Project, ind: Indicator) -> bool:
+        """Whether areas with a unit of their own (kind area) fill their rows: yes unless the chain says fill: lead."""
+        chain = self.chain_of(project, ind)
+        return chain is None or chain.fill != CHAIN_LEAD
+
     def area_reporter(self, area_code: str) -> str | None:
         """The area-kind unit that reports this area's own rows, if any."""
         for u in self.units:
@@ -406,6 +485,22 @@ class Config(Strict):
 
         Computed once: the model is frozen, and ingest asks for it for every file."""
         if not self._fingerprint:
-            canon = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            data = _without_late_defaults(self, self.model_dump(mode="json"))
+            canon = json.dumps(data, ensure_ascii=False, sort_keys=True)
             self._fingerprint = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
         return self._fingerprint
+
+
+def _without_late_defaults(model: BaseModel, data: dict) -> dict:
+    """The dump minus keys added after forms were issued (LATE_KEYS) that still hold their default."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if name in getattr(model, "LATE_KEYS", ()) and value == field.get_default(call_default_factory=True):
+            data.pop(name, None)
+        elif isinstance(value, BaseModel):
+            _without_late_defaults(value, data[name])
+        elif isinstance(value, list):
+            for item, dumped in zip(value, data[name], strict=True):
+                if isinstance(item, BaseModel):
+                    _without_late_defaults(item, dumped)
+    return data

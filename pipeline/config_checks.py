@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .config import DEFAULT_STAGES, NOT_APPLICABLE, Config, Indicator, Kind
+from .chain_checks import check_chain
+from .config import DEFAULT_STAGES, NOT_APPLICABLE, ROLE_NAMES, Config, Indicator, Kind
 from .errors import Problem
 from .measures import factor
-from .periods import RETURN_NAMES, periods_of_year, report_deadline
+from .periods import PERIOD_KINDS, RETURN_NAMES, WEEKDAY_NAMES, periods_of_year, report_deadline
 
 ADDITIVE = {Kind.count, Kind.investment, Kind.share, Kind.coverage}
 EPS = 1e-6
@@ -92,16 +93,13 @@ def check_unit_refs(cfg: Config) -> Iterator[Problem]:
             yield from ref(f"{path}.co[{ci}]", c, "责任单位")
         yield from ref(f"{path}.certifier", ind.certifier, "数据评估认定单位")
         yield from ref(f"{path}.reported_by", ind.reported_by, "填报单位")
-        if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, ind):
+        if cfg.reporter_of(p, ind) is None and not _areas_all_reported(cfg, p, ind):
             yield _err(path, f"指标「{ind.name}」没有牵头单位，也没有指定 reported_by，无人填报")
 
 
-def _areas_all_reported(cfg: Config, ind: Indicator) -> bool:
+def _areas_all_reported(cfg: Config, project, ind: Indicator) -> bool:
     areas = ind.applicable_areas()
-    return bool(areas) and all(cfg.area_reporter(a) for a in areas)
-
-
-ROLE_NAMES = {"convenor": "召集人", "member": "专班成员单位", "supervisor": "督查单位", "certifier": "数据认定单位"}
+    return bool(areas) and cfg.fills_by_area(project, ind) and all(cfg.area_reporter(a) for a in areas)
 
 
 def check_roles(cfg: Config) -> Iterator[Problem]:
@@ -316,14 +314,40 @@ def check_settings(cfg: Config) -> Iterator[Problem]:
     t = cfg.thresholds
     if t.severe_pp < t.lagging_pp:
         yield _err("thresholds.severe_pp", f"严重滞后阈值 {t.severe_pp:g} 应不小于滞后阈值 {t.lagging_pp:g}")
-    for kind in ("dekad", "month", "quarter", "year"):
-        rule = getattr(cfg.deadlines, kind)
-        if rule.none:
-            if rule.after_end_days is not None or rule.day is not None:
-                yield _err(f"deadlines.{kind}", "写了 none（不定期报送）就不要再写 after_end_days 或 day")
-            continue
-        if (rule.after_end_days is None) == (rule.day is None):
-            yield _err(f"deadlines.{kind}", "报送时限须在 after_end_days（期末后N天）和 day（某月第几日）中二选一")
+    for kind in PERIOD_KINDS:
+        yield from _deadline_rule(kind, getattr(cfg.deadlines, kind))
+
+
+def _deadline_rule(kind: str, rule) -> Iterator[Problem]:
+    """One of after_end_days, day (weekday for a week) or none: say which key to write."""
+    path, week = f"deadlines.{kind}", kind == "week"
+    if rule.week_offset and rule.weekday is None:
+        yield _err(
+            f"{path}.week_offset", "week_offset 要和 weekday 一起写，如「下周一前」写 weekday: 1、week_offset: 1"
+        )
+    if not week and rule.weekday is not None:
+        yield _err(
+            f"{path}.weekday",
+            f"weekday（每周周几报送）只用于周报 deadlines.week；{RETURN_NAMES[kind]}请写 day（某月几日）或 after_end_days（期末后N天）",
+        )
+        return
+    if week and rule.day is not None:
+        yield _err(
+            f"{path}.day",
+            "周报的报送时限不用 day（某月几日）：「每周五前」写 weekday: 5，「下周一前」写 weekday: 1、week_offset: 1，"
+            "「期末后N天」写 after_end_days",
+        )
+        return
+    fixed = rule.weekday if week else rule.day
+    if rule.none:
+        if rule.after_end_days is not None or fixed is not None:
+            yield _err(path, f"写了 none（不定期报送）就不要再写 after_end_days 或 {'weekday' if week else 'day'}")
+        return
+    if (rule.after_end_days is None) == (fixed is None):
+        if week:
+            yield _err(path, "周报的报送时限须在 after_end_days（期末后N天）和 weekday（周几，周五写 5）中二选一")
+        else:
+            yield _err(path, "报送时限须在 after_end_days（期末后N天）和 day（某月第几日）中二选一")
 
 
 def check_reporting(cfg: Config) -> Iterator[Problem]:
@@ -345,7 +369,12 @@ def check_reporting(cfg: Config) -> Iterator[Problem]:
                 f"未写{RETURN_NAMES[kind]}的报送时限，按默认（期末后 {rule.after_end_days} 天）判断逾期；"
                 "原文有规定的请照写，没有固定日期的写 {none: true}",
             )
-        if rule.none or rule.day is None:
+        if rule.none or (rule.day is None and rule.weekday is None):
+            continue
+        if kind == "week":
+            yield from _week_due(cfg, rule)
+            continue
+        if rule.day is None:
             continue
         sample = periods_of_year(kind, cfg.year)[0]
         due = report_deadline(sample, rule)
@@ -356,6 +385,28 @@ def check_reporting(cfg: Config) -> Iterator[Problem]:
                 f"{RETURN_NAMES[kind]}的报送日（{due.month}月{due.day}日）早于该期结束（{sample.end.month}月{sample.end.day}日）："
                 "如原文是「每月20日前报送，数据截至20日」，请写 reporting.cutoff_day: 20；如指次月，请写 month_offset: 1",
             )
+    week_doc = r.document("week")
+    if week_doc is not None and "week" not in r.return_kinds():
+        yield _warn(
+            "reporting.returns",
+            f"报送机制中有周材料「{week_doc.name}」，但 reporting.returns 中没有 week（各单位不报周报），"
+            "make weekly 没有可汇总的数；请在 reporting.returns 中加上 week",
+        )
+
+
+def _week_due(cfg: Config, rule) -> Iterator[Problem]:
+    """「每周五前报送」 with week_offset 0 is due before the week (Monday–Sunday) has ended."""
+    if rule.weekday is None:
+        return
+    sample = periods_of_year("week", cfg.year)[1]  # week 1 may be short or long: the second is a plain week
+    due = report_deadline(sample, rule)
+    if due < sample.end:
+        yield _warn(
+            "deadlines.week.weekday",
+            f"周报的报送日（{WEEKDAY_NAMES[rule.weekday]}，如第2周为{due.month}月{due.day}日）早于该周结束"
+            f"（周日，{sample.end.month}月{sample.end.day}日）：如原文指报上一周的数，请写 week_offset: 1；"
+            "如是报本周截至当日的数，可不改",
+        )
 
 
 CHECKS = [
@@ -365,6 +416,7 @@ CHECKS = [
     check_unit_refs,
     check_area_refs,
     check_roles,
+    check_chain,
     check_kinds,
     check_windows,
     check_parents,

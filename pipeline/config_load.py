@@ -70,9 +70,19 @@ def _problems(errors: list[dict[str, Any]]) -> list[Problem]:
             out.append(
                 Problem(path=path, message=f"应为数字，或「/」表示不适用，实际为「{_shown(errs[0].get('input'))}」")
             )
+        elif path.endswith("chain.review") and kinds == {"string_pattern_mismatch"}:
+            out.append(
+                Problem(
+                    path=path, message=f"应写 lead（牵头单位审核汇总）、office（办公室汇总）或单位编码，{_got(errs)}"
+                )
+            )
         else:
             out.extend(Problem(path=path, message=_message(e)) for e in errs)
     return out
+
+
+def _got(errs: list[dict[str, Any]]) -> str:
+    return f"实际为「{_shown(errs[0].get('input'))}」；单位写 units 里的 code，不写名称"
 
 
 def _yaml_reason(reason: str) -> str:

@@ -402,7 +402,12 @@ def _identify(
 
 
 def _title_texts(sheet: RawSheet) -> list[str]:
-    return [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
+    """The title block's texts; not the notes, whose 数据流程 line names other units (审核汇总、认定)."""
+    texts = [raw_text(v) for r in sheet.rows[:4] for v in r if v not in (None, "")]
+    return [t for t in texts if not t.lstrip().startswith(NOTES_PREFIXES)]
+
+
+NOTES_PREFIXES = ("说明：", "数据流程：")
 
 
 def _unit_in(texts: list[str], cfg: Config) -> str | None:
@@ -464,7 +469,8 @@ def _unit_from_text(sheet: RawSheet, file_label: str, cfg: Config) -> tuple[str,
 
 
 _PERIOD_IN_TEXT = re.compile(
-    r"(\d{4})年(\d{1,2})月(上旬|中旬|下旬)?|(\d{4})年(第?[一二三四1-4]季度)|(\d{4})-(\d{1,2})(?:-([1-3]))?(?!\d)"
+    r"(\d{4})年(\d{1,2})月(上旬|中旬|下旬)?|(\d{4})年(第?[一二三四1-4]季度)|(\d{4})年第?\d{1,2}周|(\d{4})-[Ww]\d{1,2}(?!\d)"
+    r"|(\d{4})-(\d{1,2})(?:-([1-3]))?(?!\d)"
 )
 
 

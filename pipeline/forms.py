@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
+from .chain import form_chain_line
 from .config import Config
 from .errors import UserError
 from .formspec import (
@@ -45,6 +46,8 @@ from .numbers import number_decimals
 from .periods import RETURN_NAMES, Period, due_text, report_deadline
 from .textfmt import display_width
 
+NOTE_WIDTH = 180  # characters (CJK counting 2) of 9-point text across the merged notes cell A4:L4
+NOTE_LINE = 13  # points a line of notes takes
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 META_ROWS_COL = 3  # the row table on _meta starts in column D
 
@@ -83,7 +86,7 @@ def write_form(cfg: Config, period: Period, unit_code: str, rows: list[FormRow],
         ws = wb.add_worksheet(SHEET_FORM)
         exp = wb.add_worksheet(SHEET_EXPERIENCE)
         meta = wb.add_worksheet(SHEET_META)
-        _title_block(ws, fmt, cfg, unit.name, period, deadline)
+        _title_block(ws, fmt, cfg, unit.name, period, deadline, form_chain_line(cfg, rows))
         _data_rows(ws, fmt, rows, previous, meta)
         _page_setup(ws, len(rows))
         _experience_sheet(exp, fmt, unit.name, period)
@@ -141,12 +144,12 @@ def _number_formats(wb, base: dict):
     return get
 
 
-def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline: dt.date | None) -> None:
+def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline, chain_line: str) -> None:
     last = COL["plans"].letter
     ws.merge_range(f"A1:{last}1", f"{cfg.year}年{cfg.reporting.form_name}", fmt["title"])
     ws.set_row(0, 30)
     ws.merge_range(f"{UNIT_CELL}:E2", f"填报单位：{unit_name}", fmt["value"])
-    ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.label}", fmt["value"])
+    ws.merge_range(f"{PERIOD_CELL}:I2", f"填报期别：{period.dated_label}", fmt["value"])
     ws.merge_range(f"{DEADLINE_CELL}:L2", f"报送截止：{due_text(deadline)}", fmt["value"])
     inputs = [
         ("A3:B3", "填报人：", FILLER_CELL, None),
@@ -178,15 +181,15 @@ def _title_block(ws, fmt, cfg: Config, unit_name: str, period: Period, deadline:
     )
     ws.set_row(1, 28)
     ws.set_row(2, 28)
-    ws.merge_range(
-        f"A4:{last}4",
+    notes = (
         "说明：黄色单元格为填写区，其余单元格已锁定。「本期累计完成」填本年1月1日至本期末的累计数，只填数字，"
         "不要带单位；未开展的填 0，暂无数据的留空并在「存在问题」中说明。节点类指标从下拉列表中选择所处阶段。"
         "完成率由表格自动计算，仅供参考。滞后的指标请在「存在问题」中说明原因；累计数比上期少的，请写明更正原因。"
-        "报送前可用「minsheng check 本表文件名」自查（或请实事办代查），没有错误再报送。",
-        fmt["note"],
+        "报送前可用「minsheng check 本表文件名」自查（或请实事办代查），没有错误再报送。"
     )
-    ws.set_row(3, 54)
+    ws.merge_range(f"A4:{last}4", f"{chain_line}\n{notes}" if chain_line else notes, fmt["note"])
+    chain_lines = -(-display_width(chain_line) // NOTE_WIDTH)  # 0 without a chain
+    ws.set_row(3, 54 + NOTE_LINE * chain_lines)
 
 
 def _data_rows(ws, fmt, rows: list[FormRow], previous: dict, meta) -> None:
@@ -262,6 +265,8 @@ def _number_validation(row: FormRow) -> dict:
         what = f"填写本期末达到的数值{unit}，只填数字"
     else:
         what = f"填写本年1月1日至本期末的累计数{unit}，只填数字，不带单位"
+    if row.aggregates:
+        what += "；这是审核汇总各区域报来的数后的合计"
     if row.is_pending:
         what += "；目标待定，仍请如实填报"
     v = {"validate": "decimal", "ignore_blank": True, "input_title": "本期累计完成", "input_message": what[:255]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .config import NOT_APPLICABLE, Config, Indicator, Kind, Project
+from .config import CHAIN_OFFICE, NOT_APPLICABLE, Config, Indicator, Kind, Project
 from .numbers import fmt_number
 from .targets import target_text
 
@@ -100,6 +100,7 @@ class FormRow:
     area_code: str | None
     area_name: str  # "", "合计" or the area's name
     target: float | str | None  # number, stage name, or None when pending
+    aggregates: bool = False  # a 合计 that sums areas other units fill: the reviewing unit's (chain.review)
 
     @property
     def kind(self) -> Kind:
@@ -156,11 +157,62 @@ def _target(ind: Indicator, area: str | None) -> float | str | None:
     return None if value is None or value == NOT_APPLICABLE else value
 
 
+def row_plan(cfg: Config, p: Project, ind: Indicator) -> list[tuple[str | None, str | None, str]]:
+    """(unit, area code, area name) of each row of one indicator, in form order: who fills what.
+
+    An indicator without areas is one row for its reporter; named sites are a row each. With areas,
+    an area that has a unit of kind area is filled by that unit (unless chain.fill is lead), the other
+    areas by the indicator's reporter. The 合计 is on the form of the reviewing unit (chain.review)
+    when there is one; otherwise on the reporter's when it fills every area itself; with areas
+    filled by their own units, or chain.review: office, on nobody's: the office adds the areas up.
+    """
+    reporter = cfg.reporter_of(p, ind)
+    if ind.sites:  # one row per named site; the office counts the sites that reached the stage
+        return [(reporter, site.code, site.name) for site in ind.sites]
+    names = {a.code: a.name for a in cfg.areas}
+    order = {code: i for i, code in enumerate(names)}
+    applicable = sorted(ind.applicable_areas(), key=lambda a: order.get(a, len(order)))
+    if not applicable:
+        return [(reporter, None, "")]
+    by_area = cfg.fills_by_area(p, ind)
+    reporters = _area_reporters(cfg) if by_area else {}
+    delegated = [reporters.get(a) for a in applicable]
+    reviewer = cfg.reviewer_of(p, ind)
+    chain = cfg.chain_of(p, ind)
+    office_sums = chain is not None and chain.review == CHAIN_OFFICE
+    if reviewer is not None:
+        total = [(reviewer, None, TOTAL_LABEL)]
+    elif not office_sums and not any(delegated):
+        total = [(reporter, None, TOTAL_LABEL)]
+    else:
+        total = []
+    return total + [(d or reporter, a, names[a]) for d, a in zip(delegated, applicable, strict=True)]
+
+
+_AREA_UNITS: dict[int, tuple[list, dict[str, str]]] = {}
+
+
+def _area_reporters(cfg: Config) -> dict[str, str]:
+    """cfg.area_reporter for every area at once (the first unit of kind area for it), made once per
+    units list: row_plan asks for each area of each indicator, which was units × areas × indicators."""
+    units = cfg.units
+    hit = _AREA_UNITS.get(id(units))
+    if hit is None or hit[0] is not units:
+        if len(_AREA_UNITS) > 16:
+            _AREA_UNITS.clear()
+        found: dict[str, str] = {}
+        for u in units:
+            if u.kind == "area" and u.area is not None:
+                found.setdefault(u.area, u.code)
+        hit = _AREA_UNITS[id(units)] = (units, found)
+    return hit[1]
+
+
 _ROWS: dict[int, tuple[Config, dict[str, list[FormRow]]]] = {}
 
 
 def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
-    """Every reporting unit's rows, in the order of the 分解方案.
+    """Every reporting unit's rows, in the order of the 分解方案 (who fills which: `row_plan`).
 
     Worked out once per config (which is frozen; the config is held so that its id stays its
     own) and handed out as fresh lists: ingest, the snapshot and the analytics all ask for it.
@@ -174,46 +226,25 @@ def rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
 
 
 def _rows_by_unit(cfg: Config) -> dict[str, list[FormRow]]:
-    """rows_by_unit, worked out.
-
-    An indicator without areas is one row for its reporter. With areas, an area that has an
-    area-kind unit is reported by that unit; the other areas by the indicator's reporter, who
-    also reports the 合计 unless some areas are reported by area units (then the office adds up).
-    """
     out: dict[str, list[FormRow]] = {}
     counters: dict[str, int] = {}
-
-    def add(unit: str | None, p: Project, ind: Indicator, area: str | None, area_name: str) -> None:
-        if unit is None:
-            return
-        rows = out.setdefault(unit, [])
-        same = rows and rows[-1].indicator.id == ind.id
-        if not same:
-            counters[unit] = counters.get(unit, 0) + 1
-        seq = "" if same else str(counters[unit])
-        rows.append(FormRow(row_key(ind.id, area), seq, p, ind, area, area_name, _target(ind, area)))
-
-    areas = {a.code: a.name for a in cfg.areas}
-    order = {code: i for i, code in enumerate(areas)}
-    area_units: dict[str, str] = {}  # cfg.area_reporter for every area at once: the first such unit
-    for u in cfg.units:
-        if u.kind == "area" and u.area is not None:
-            area_units.setdefault(u.area, u.code)
     for p, ind in cfg.indicators():
-        reporter = cfg.reporter_of(p, ind)
-        if ind.sites:  # one row per named site; the office counts the sites that reached the stage
-            for site in ind.sites:
-                add(reporter, p, ind, site.code, site.name)
-            continue
-        applicable = sorted(ind.applicable_areas(), key=lambda a: order.get(a, len(order)))
-        if not applicable:
-            add(reporter, p, ind, None, "")
-            continue
-        delegated = {a: area_units.get(a) for a in applicable}
-        if not any(delegated.values()):
-            add(reporter, p, ind, None, TOTAL_LABEL)
-        for a in applicable:
-            add(delegated[a] or reporter, p, ind, a, areas[a])
+        plan = row_plan(cfg, p, ind)
+        total_unit = next((u for u, a, name in plan if a is None and name == TOTAL_LABEL), None)
+        aggregates = any(u != total_unit for u, a, _ in plan if a is not None) if total_unit else False
+        for unit, area, area_name in plan:
+            if unit is None:
+                continue
+            rows = out.setdefault(unit, [])
+            same = rows and rows[-1].indicator.id == ind.id
+            if not same:
+                counters[unit] = counters.get(unit, 0) + 1
+            seq = "" if same else str(counters[unit])
+            is_total = area is None and area_name == TOTAL_LABEL
+            row = FormRow(
+                row_key(ind.id, area), seq, p, ind, area, area_name, _target(ind, area), is_total and aggregates
+            )
+            rows.append(row)
     return out
 
 

@@ -64,6 +64,7 @@ class Source:
     sheet: str
     cell: str
     raw: str  # the cell's text as the unit typed it
+    unit_code: str = ""  # the reporting unit that sent the file
 
     def cite(self) -> str:
         return f"{self.file} {self.sheet}!{self.cell}"

@@ -33,7 +33,9 @@ class ReportLocked(Exception):
         self.path = path
 
 
-def _save(path: Path, build: Callable[[xlsxwriter.Workbook], None]) -> Path:
+def save_workbook(path: Path, build: Callable[[xlsxwriter.Workbook], None]) -> Path:
+    """Build a workbook in a temporary file beside `path`, then put it in place: a copy held open
+    in Excel/WPS raises `ReportLocked` and stays whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"~tmp-{path.name}")
     try:
@@ -187,7 +189,7 @@ def write_findings_report(
             _tally_sheet(wb, wb.add_worksheet("按单位汇总"), period, tally)
         wb.set_properties({"title": title, "author": cfg.office.name})
 
-    return _save(path, build)
+    return save_workbook(path, build)
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
@@ -281,4 +283,4 @@ def write_chase_list(path: Path, cfg: Config, period: Period, rows: list[ChaseRo
             ws.merge_range(3, 0, 3, len(CHASE_COLUMNS) - 1, "各单位均已按时报送。", f["cell"])
         wb.set_properties({"title": title, "author": cfg.office.name})
 
-    return _save(path, build)
+    return save_workbook(path, build)

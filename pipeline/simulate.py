@@ -37,6 +37,7 @@ from .formspec import (
     FormRow,
     rows_by_unit,
 )
+from .measures import factor
 from .periods import Period, report_deadline, scheduled_share
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高曾邓谢唐"
@@ -57,13 +58,38 @@ PLANS = [
     "继续加大宣传力度，逐月通报进度，确保完成全年目标。",
     "加快资金拨付，督促施工单位增加人手，力争下月赶上序时进度。",
 ]
+# 典型经验 as units send them: several units pick the same one (the 季总结 merges those), some
+# carry their own 一是二是 inside the text, none is longer than a page.
 EXPERIENCES = [
     (
         "推行“一站式”服务 打通民生实事“最后一公里”",
-        "今年以来，我单位把重点民生实事作为“一把手”工程，建立周调度、月通报机制，"
-        "推行“一站式”办理，群众办事时间平均缩短一半。\n主要做法：一是压实责任；二是优化流程；三是强化督查。",
+        "把重点民生实事作为“一把手”工程，建立周调度、月通报机制，推行“一站式”办理，群众办事时间平均缩短一半。"
+        "主要做法：一是压实责任，班子成员分片包干；二是优化流程，材料能减则减；三是强化督查，每周通报进度。",
     ),
-    ("坚持清单化管理 推动民生实事落地见效", "将年度任务分解为月度清单，实行挂图作战、销号管理，确保件件有着落。"),
+    (
+        "坚持清单化管理 推动民生实事落地见效",
+        "将年度任务分解为月度清单，实行挂图作战、销号管理，确保件件有着落、事事有回音。",
+    ),
+    (
+        "抓实项目前期 为按期开工赢得主动",
+        "提前谋划项目选址、立项和用地报批，会同自然资源、住建等部门并联审批，前期手续办理时间压缩近三分之一，"
+        "确保资金到位即可开工。",
+    ),
+    (
+        "创新“点单式”服务 让群众从“旁观者”变“参与者”",
+        "通过村（社区）公示栏、微信群征集群众需求，按需“点单”、部门“接单”、群众“评单”，"
+        "改造项目群众满意率保持在95%以上。",
+    ),
+    (
+        "强化资金保障 确保项目建设不断档",
+        "积极争取上级专项资金和地方政府专项债券，建立资金拨付“绿色通道”，按工程进度及时拨付，"
+        "资金拨付率较去年同期提高12个百分点。",
+    ),
+    (
+        "坚持日调度周通报 以周保月促进度",
+        "建立专班日调度、周通报、月讲评机制，对进度滞后的项目实行“红黄牌”预警，"
+        "对连续两周滞后的项目由分管领导现场督办。",
+    ),
 ]
 
 
@@ -122,14 +148,23 @@ def simulated_value(seed: int, unit_code: str, row: FormRow, period: Period) -> 
     return round(target * fraction, _decimals(ind.unit, target))
 
 
-def filled_values(seed: int, unit_code: str, rows: list[FormRow], period: Period) -> dict[str, float | str | None]:
+def filled_values(
+    seed: int, unit_code: str, rows: list[FormRow], period: Period, by_unit: dict[str, list[FormRow]] | None = None
+) -> dict[str, float | str | None]:
+    """A unit's values; `by_unit` (every unit's rows) lets a reviewing unit's 合计 add up areas filled elsewhere."""
     values = {r.key: simulated_value(seed, unit_code, r, period) for r in rows}
-    # A 合计 row is what its areas add up to, as a careful unit would report it.
+    # A 合计 row is what its areas add up to, as a careful unit (or reviewing unit) would report it.
     for r in rows:
         if r.is_total and r.kind not in (Kind.rate, Kind.standard, Kind.milestone):
-            parts = [values[x.key] for x in rows if x.indicator.id == r.indicator.id and x.area_code]
+            mine = [(unit_code, x) for x in rows]
+            everyone = [(u, x) for u, xs in (by_unit or {}).items() for x in xs] if r.aggregates else mine
+            parts = [
+                values[x.key] if u == unit_code else simulated_value(seed, u, x, period)
+                for u, x in everyone
+                if x.indicator.id == r.indicator.id and x.area_code
+            ]
             if parts and all(isinstance(p, float) for p in parts):
-                values[r.key] = round(sum(parts), 4)
+                values[r.key] = round(sum(parts) * (factor(r.indicator.row_unit, r.indicator.unit) or 1.0), 4)
     return values
 
 
@@ -149,8 +184,8 @@ def simulate(cfg: Config, period: Period, into: Path, seed: int = 1, messy: bool
                 continue
             unit = cfg.unit(unit_code)
             name = form_filename(unit.name, period)
-            values = filled_values(seed, unit_code, rows, period)
-            prev_values = filled_values(seed, unit_code, rows, period.previous())
+            values = filled_values(seed, unit_code, rows, period, by_unit)
+            prev_values = filled_values(seed, unit_code, rows, period.previous(), by_unit)
             plants = _plant(victims, unit_code, rows, values, prev_values, sim) if messy else {}
             late = victims.get("late") == unit_code
             when = _filled_on(seed, unit_code, deadline, late)
@@ -182,7 +217,8 @@ def _victims(seed: int, units: list[str], by_unit: dict[str, list[FormRow]]) -> 
     rng.shuffle(order)
     victims: dict = {"missing_unit": order[-1]}
     with_child = [u for u in order if any(r.indicator.parent for r in by_unit[u])]
-    with_total = [u for u in order if any(r.is_total and r.kind in _ADDITIVE for r in by_unit[u])]
+    # a 合计 with its areas on the same form (a reviewing unit's 合计 is checked against other forms, not here)
+    with_total = [u for u in order if any(r.is_total and not r.aggregates and r.kind in _ADDITIVE for r in by_unit[u])]
     if with_child:
         victims["child_exceeds"] = with_child[0]
     if with_total:
@@ -265,7 +301,12 @@ def _plant(
             )
     if victims.get("area_sum") == unit_code:
         total = next(
-            (r for r in rows if r.is_total and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE), None
+            (
+                r
+                for r in rows
+                if r.is_total and not r.aggregates and isinstance(values.get(r.key), float) and r.kind in _ADDITIVE
+            ),
+            None,
         )
         if total is not None:
             wrong = values[total.key] + 5
@@ -367,8 +408,9 @@ def _stale_copy(cfg: Config, seed: int, unit_code: str, rows: list[FormRow], pre
     with tempfile.TemporaryDirectory() as tmp:
         blank_dir = Path(tmp)
         blank = write_form(cfg, previous, unit_code, rows, blank_dir, {})
-        values = filled_values(seed, unit_code, rows, previous)
-        prev2 = filled_values(seed, unit_code, rows, previous.previous())
+        by_unit = rows_by_unit(cfg)
+        values = filled_values(seed, unit_code, rows, previous, by_unit)
+        prev2 = filled_values(seed, unit_code, rows, previous.previous(), by_unit)
         deadline = report_deadline(previous, getattr(cfg.deadlines, previous.kind)) or previous.end
         out = into / f"{unit.name}报表(1).xlsx"
         _fill_file(

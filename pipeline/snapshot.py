@@ -1,8 +1,8 @@
 """The ledger's one typed read for the output half: a `Snapshot` of the year as of a period.
 
 Which return counts for a period P ("reported in P"): an accepted return whose period lies inside
-P and ends in P's last reporting window — P itself for a 旬 or a month, the last month of a quarter
-or of the year. Among several (a 5月 return and a 5月下旬 return end on the same day), the one
+P and ends in P's last reporting window — P itself for a 旬, a week or a month, the last month of a
+quarter or of the year. A week counts for the month (quarter, year) only when all its days are in it. Among several (a 5月 return and a 5月下旬 return end on the same day), the one
 ending later wins, and on the same end date the one received later. The shown figure of a unit
 that sent nothing for P is its last accepted value, with its period, never 0 and never current.
 """
@@ -31,7 +31,7 @@ from .periods import Period, parse_period, periods_of_year, report_deadline
 
 def due_window(period: Period) -> tuple[dt.date, dt.date]:
     """The dates a return must end in to count as reported for `period`."""
-    if period.kind in ("dekad", "month"):
+    if period.kind in ("dekad", "week", "month"):
         return period.start, period.end
     return dt.date(period.end.year, period.end.month, 1), period.end
 
@@ -84,7 +84,7 @@ def _current_submissions(subs: list[dict], period: Period) -> dict[str, dict]:
 
 
 def _source(s: dict, sheet: str, cell: str, raw: str) -> Source:
-    return Source(s["original_path"], s["archive_path"], sheet, cell, raw)
+    return Source(s["original_path"], s["archive_path"], sheet, cell, raw, s["unit_code"])
 
 
 def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):

@@ -16,16 +16,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-
 from .analytics.report import NO_FIGURE, STATUS_ORDER, IndicatorProgress, Light, Line, ProgressReport, Ranked, Status
 from .config import Config
 from .findings import ERROR
-from .forms import WORKBOOK_OPTIONS, display_width, safe_filename
+from .forms import display_width, safe_filename
 from .model import ReturnStatus
 from .numbers import fmt_number, number_decimals, round_half_up
 from .periods import cn_date, parse_period
-from .reports import FINDING_COLUMNS, finding_cells
+from .reports import FINDING_COLUMNS, finding_cells, save_workbook
 
 HEADER_ROW = 2  # rows 0-1: title and subtitle; row 2: column headings; data from row 3
 FIRST_ROW = HEADER_ROW + 1
@@ -166,8 +164,8 @@ def write_summary(cfg: Config, report: ProgressReport, path: Path) -> Path:
         path = path / summary_filename(cfg)
     path.parent.mkdir(parents=True, exist_ok=True)
     names = sheet_names(cfg)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    try:
+
+    def build(wb) -> None:
         w = _Writer(wb, cfg, report, names)
         w.main()
         w.tally()
@@ -185,8 +183,8 @@ def write_summary(cfg: Config, report: ProgressReport, path: Path) -> Path:
                 "comments": f"截至{cn_date(dt.date.fromisoformat(report.as_of))}",
             }
         )
-    finally:
-        wb.close()
+
+    save_workbook(path, build)
     return path
 
 
@@ -406,7 +404,10 @@ class _Writer:
             ws.write_string(row, 5, _plain(ind.lead), f.text)
             col = self.write_figures(ws, row, 6, ind, ind.total)
             who = [f"责任单位：{ind.co}" if ind.co else "", f"分管领导：{ind.leader}" if ind.leader else ""]
-            who.append(f"数据认定：{ind.certifier}" if ind.certifier else "")
+            if ind.chain:  # 填报 → 审核汇总 → 核验认定, the 认定 unit included
+                who.append(f"数据流程：{ind.chain}")
+            else:
+                who.append(f"数据认定：{ind.certifier}" if ind.certifier else "")
             remark = "；".join(x for x in (*who, self.remark(ind, ind.total)) if x)
             ws.write_string(row, col, remark, f.text)
             texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}

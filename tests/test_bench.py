@@ -34,7 +34,7 @@ def test_a_scaled_config_has_the_units_asked_for_each_with_its_form():
 
 
 def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
-    scenario = Scenario("tiny", 20, periods=2)
+    scenario = Scenario("tiny", 20, periods=3)  # the first quarter closes: a 季总结 too
     cfg, text = scaled_config(ROOT / "config.yaml", scenario.units)
     inputs, _ = make_inputs(cfg, text, scenario, tmp_path / "cache", workers=1)
     config = tmp_path / "tiny.yaml"
@@ -43,7 +43,8 @@ def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
     assert run["files"] == sum(1 for _ in inputs.rglob("*.xlsx"))
     assert run["counts"]["accepted"] >= scenario.returns - 2  # the simulator leaves one unit out, a copy in
     assert {key for _, key, _ in STAGES} - {"passing"} <= set(run["times"])
-    assert {"ingest", "reports", "analytics", "summary"} <= set(run["times"]) and "月通报" in run["documents"]
+    assert {"ingest", "reports", "analytics", "summary"} <= set(run["times"])
+    assert {"旬简报", "月通报", "季总结"} <= set(run["documents"]), run["documents"]
     again, _ = make_inputs(cfg, text, scenario, tmp_path / "cache", workers=1)
     assert again == inputs  # made once, then reused
     run.update(unzip_s=0.5, simulate_s=0.0, pandas_read_s=9.0, pandas_sample=10)

@@ -22,6 +22,7 @@ from pipeline.config import (
     Area,
     Bulletins,
     CategoryDef,
+    Chain,
     Config,
     Contact,
     DeadlineRule,
@@ -57,6 +58,7 @@ SECTIONS: dict[type[BaseModel], str | None] = {
     Indicator: "### 指标（`indicators`",
     PlanPoint: "#### 节点目标（`plan`",
     Site: "#### 点名的地点（`sites`",
+    Chain: "### 数据流程（`chain`",
     Reporting: "### `reporting`",
     DocumentSpec: "### `reporting`",
     Deadlines: "### `deadlines`",
@@ -67,7 +69,7 @@ SECTIONS: dict[type[BaseModel], str | None] = {
 }
 TABLE_HEADER = ["键", "必填", "含义", "示例", "用于"]
 RECORD_ONLY = "仅作记录"
-STAGES = ("填报表", "校验", "汇总分析", "汇总表", "月通报", "检查配置", "仅作记录", "全部", "同上")
+STAGES = ("填报表", "校验", "汇总分析", "汇总表", "月通报", "旬简报", "季总结", "检查配置", "仅作记录", "全部", "同上")
 LEGACY_TOP_LEVEL = {"title"}  # read as source.title (Config._legacy_title)
 
 
@@ -135,6 +137,8 @@ def _unit_refs(item: dict) -> set[str]:
     refs |= {lead} if isinstance(lead, str) else set(lead or [])
     refs |= {item[k] for k in ("reported_by", "certifier") if item.get(k)}
     refs |= set(item.get("co") or [])
+    chain = item.get("chain") or {}
+    refs |= {chain[k] for k in ("review", "certify") if chain.get(k) not in (None, "lead", "office")}
     return refs
 
 

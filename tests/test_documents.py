@@ -21,7 +21,8 @@ from report_fixtures import HOSTILE, ISSUED, build_report, default_config
 from pipeline.analytics.report import Status
 from pipeline.documents import layout as L
 from pipeline.documents import pdf as pdfmod
-from pipeline.documents.monthly import TEMPLATES, cn_number, notice_context, render_notice, shares
+from pipeline.documents.common import cn_number, shares
+from pipeline.documents.monthly import TEMPLATES, notice_context, render_notice
 from pipeline.documents.numbering import Numbering, choose
 from pipeline.documents.render import clean_text, jinja_env
 from pipeline.errors import UserError
@@ -192,7 +193,7 @@ def test_annex_rows_print_each_line(document, report):
     rows = {r[2]: r for r in table_rows(document)}
     assert rows["城镇新增就业"][3:] == ["人", "4980", "1234", "24.8%", "41.7%", "-16.9", "严重滞后", "市人社局"]
     assert rows["其中：创业培训"][6] == "34.0%"
-    assert rows["小型水库除险加固"][5] == "5（截至2023年4月）"  # stale: the figure from the last return
+    assert rows["小型水库除险加固"][5] == "5（截至4月）"  # stale: the figure from the last return
     assert rows["城镇住宅小区居民“一户一表”改造接收"][4] == "暂定1680"
     assert rows["恢复和改善灌溉面积"][5] == "未报送"
     assert rows["集中养育孤儿基本生活最低保障标准"][5] == "数据有误"
@@ -459,8 +460,11 @@ def test_misspelt_attribute_names_the_paragraph(cfg, report, tmp_path):
         render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=bad)
     msg = e.value.render()
     paras = [p.text for p in docx.Document(str(TEMPLATE)).paragraphs]
-    n = 1 + next(i for i, t in enumerate(paras) if t.startswith("{{ period.year }}年全市共安排"))
-    assert "「complete」不是程序提供的内容" in msg and f"正文第{n}段「{{{{ period.year }}}}年全市共安排" in msg
+    n = 1 + next(i for i, t in enumerate(paras) if t.startswith("{{ period.year }}年{{ office.scope }}共安排"))
+    assert (
+        "「complete」不是程序提供的内容" in msg
+        and f"正文第{n}段「{{{{ period.year }}}}年{{{{ office.scope }}}}共安排" in msg
+    )
 
 
 def test_unclosed_if_names_the_paragraph(cfg, report, tmp_path):
@@ -468,7 +472,7 @@ def test_unclosed_if_names_the_paragraph(cfg, report, tmp_path):
     with pytest.raises(UserError) as e:
         render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=bad)
     msg = e.value.render()
-    assert "标记" in msg and "为推动全市重点民生实事落地见效" in msg and "段" in msg
+    assert "标记" in msg and "为推动{{ office.scope }}重点民生实事落地见效" in msg and "段" in msg
 
 
 def test_missing_template_is_a_user_error(cfg, report, tmp_path):
@@ -525,8 +529,10 @@ def test_numbering_formats():
 
 def test_shares_add_up_and_cn_numbers():
     assert shares([7, 21, 9, 9, 4, 1, 1, 1, 3], 1) == [12.5, 37.5, 16.1, 16.1, 7.1, 1.8, 1.8, 1.8, 5.3]
-    assert sum(shares([1, 1, 1], 1)) == pytest.approx(100.0)
-    assert shares([1, 1, 1], 1) == [33.4, 33.3, 33.3]
+    # equal counts print equal shares, even when the sum then falls 0.1 short
+    assert shares([1, 1, 1], 1) == [33.3, 33.3, 33.3]
+    assert shares([2, 2, 1, 4, 3], 1) == [16.7, 16.7, 8.3, 33.3, 25.0]  # 16.67 16.67 8.33 33.33 25: sum 100.0
+    assert shares([1, 2], 0) == [33, 67]
     assert [cn_number(n) for n in (1, 10, 11, 20, 35)] == ["一", "十", "十一", "二十", "三十五"]
 
 
@@ -548,3 +554,25 @@ def test_missing_soffice_says_how_to_install(monkeypatch, rendered):
     with pytest.raises(UserError) as e:
         pdfmod.to_pdf([rendered])
     assert "apt-get install libreoffice-writer-nogui" in e.value.render() and "Word 文件已生成" in e.value.render()
+
+
+def test_scope_and_mechanism_come_from_the_config():
+    """A county's notice says 全县, and a 季总结 names the office's own mechanism."""
+    from pipeline.config_load import load_config
+    from pipeline.documents.common import mechanism, scope_word
+
+    shaodong = default_config()
+    assert scope_word(shaodong) == "全市" and mechanism(shaodong) == "旬调度、月通报、季总结"
+    xiaoxian = load_config(ROOT / "examples" / "xiaoxian-2023.yaml")
+    assert scope_word(xiaoxian) == "全县"
+    district = shaodong.model_copy(
+        update={"office": shaodong.office.model_copy(update={"name": "长沙市岳麓区民生实事办公室"})}
+    )
+    assert scope_word(district) == "全区"  # the last level in the place name, not the city's
+    docs = [
+        {"period": "month", "name": "月专报", "kind": "notice"},
+        {"period": "quarter", "name": "季总结", "kind": "summary"},
+    ]
+    special = shaodong.model_copy(update={"reporting": shaodong.reporting.model_copy(update={"documents": [
+        type(shaodong.reporting.documents[0])(**d) for d in docs]})})  # fmt: skip
+    assert mechanism(special) == "月专报、季总结"

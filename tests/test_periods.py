@@ -148,17 +148,19 @@ def test_report_deadlines():
 
 
 periods = st.builds(
-    lambda kind, y, m, d, q: {
+    lambda kind, y, m, d, q, w: {
         "dekad": Period.of_dekad(y, m, d),
+        "week": Period.of_week(y, w),
         "month": Period.of_month(y, m),
         "quarter": Period.of_quarter(y, q),
         "year": Period.of_year(y),
     }[kind],
-    st.sampled_from(["dekad", "month", "quarter", "year"]),
+    st.sampled_from(["dekad", "week", "month", "quarter", "year"]),
     st.integers(2000, 2100),
     st.integers(1, 12),
     st.integers(1, 3),
     st.integers(1, 4),
+    st.integers(1, 52),
 )
 
 
@@ -188,3 +190,70 @@ def test_period_must_fall_in_the_config_year():
     with pytest.raises(UserError) as err:
         parse_period_in(2023, "2024年5月")
     assert "期别「2024年5月」不在分解方案的年度（2023年）内" in err.value.summary
+
+
+# -- weeks ---------------------------------------------------------------------------------------
+def test_week_bounds_follow_the_calendar_week_and_stay_in_the_year():
+    w21 = Period.of_week(2023, 21)
+    assert (w21.start, w21.end, w21.code) == (D(2023, 5, 22), D(2023, 5, 28), "2023-W21")
+    # 1 January 2023 is a Sunday (ISO puts it in 2022's week 52): it joins week 1, which runs to the 8th.
+    assert (Period.of_week(2023, 1).start, Period.of_week(2023, 1).end) == (D(2023, 1, 1), D(2023, 1, 8))
+    assert (Period.of_week(2023, 52).start, Period.of_week(2023, 52).end) == (D(2023, 12, 25), D(2023, 12, 31))
+    # 2026 starts on a Thursday and has 53 weeks: week 1 is 1–4 January, week 53 is 28–31 December.
+    assert (Period.of_week(2026, 1).end, Period.of_week(2026, 53).start) == (D(2026, 1, 4), D(2026, 12, 28))
+    # 30–31 December 2024 are ISO 2025-W01: they join 2024's last week.
+    assert (Period.of_week(2024, 52).start, Period.of_week(2024, 52).end) == (D(2024, 12, 23), D(2024, 12, 31))
+    with pytest.raises(ValueError):
+        Period.of_week(2023, 53)
+
+
+def test_week_labels_and_parsing():
+    w21 = Period.of_week(2023, 21)
+    assert (w21.label, w21.short_label) == ("2023年第21周", "第21周")
+    assert w21.dated_label == "2023年第21周（5月22日至5月28日）"
+    assert Period.of_month(2023, 5).dated_label == "2023年5月"  # only weeks carry their days
+    for text in ("2023-W21", "2023w21", "2023-w21", "2023年第21周", "2023年21周", "２０２３年第２１周"):
+        assert parse_period(text) == w21, text
+    assert parse_period("2023-W05") == parse_period("2023年第5周") == Period.of_week(2023, 5)
+    for bad in ("2023-W53", "2023-W00", "2023年第60周"):
+        with pytest.raises(UserError):
+            parse_period(bad)
+
+
+def test_weeks_cross_years_by_their_own_count():
+    assert Period.of_week(2023, 1).previous() == Period.of_week(2022, 52)
+    assert Period.of_week(2020, 53).next() == Period.of_week(2021, 1)
+    assert Period.week_of(D(2023, 1, 1)) == Period.of_week(2023, 1)
+    assert Period.week_of(D(2024, 12, 31)) == Period.of_week(2024, 52)
+    assert Period.week_of(D(2023, 5, 24)) == Period.of_week(2023, 21)
+
+
+def test_a_week_is_inside_a_month_only_when_all_its_days_are():
+    may = Period.of_month(2023, 5)
+    assert [w.code for w in may.sub_periods("week")] == ["2023-W18", "2023-W19", "2023-W20", "2023-W21"]
+    w22 = Period.of_week(2023, 22)  # 29 May – 4 June
+    assert not may.contains(w22) and w22.within("month") is None and w22.within("quarter").code == "2023-Q2"
+    assert Period.of_week(2023, 21).within("month") == may
+    assert Period.of_week(2023, 26).within("quarter") is None  # 26 June – 2 July
+    assert Period.of_year(2023).within("quarter") is None
+    assert sorted([Period.of_month(2023, 5), w22, Period.of_week(2023, 21)]) == [Period.of_week(2023, 21), may, w22]
+
+
+@given(st.integers(2000, 2100))
+def test_weeks_tile_the_year_with_the_calendar_numbers(y):
+    weeks = periods_of_year("week", y)
+    assert weeks[0].start == D(y, 1, 1) and weeks[-1].end == D(y, 12, 31)
+    for a, b in zip(weeks, weeks[1:], strict=False):
+        assert b.start == a.end + dt.timedelta(days=1)
+    for w in weeks[1:-1]:  # every week but the first and last: Monday to Sunday, the ISO number
+        assert (w.start.isoweekday(), w.end.isoweekday(), w.start.isocalendar()[1]) == (1, 7, w.week)
+
+
+def test_week_deadlines_and_schedule():
+    w21 = Period.of_week(2023, 21)
+    assert report_deadline(w21, DeadlineRule(weekday=5)) == D(2023, 5, 26)  # 每周五前: that week's Friday
+    assert report_deadline(w21, DeadlineRule(weekday=1, week_offset=1)) == D(2023, 5, 29)  # 下周一前
+    assert report_deadline(w21, DeadlineRule(after_end_days=2)) == D(2023, 5, 30)
+    # The last week of 2024 ends on Tuesday 31 December: 「周五前」 is Friday 3 January 2025.
+    assert report_deadline(Period.of_week(2024, 52), DeadlineRule(weekday=5)) == D(2025, 1, 3)
+    assert scheduled_share(w21) == pytest.approx((4 + 28 / 31) / 12)

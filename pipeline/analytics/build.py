@@ -7,6 +7,7 @@ score: docs/analytics.md.
 
 from __future__ import annotations
 
+from ..chain import chain_text
 from ..config import Config
 from ..model import Snapshot
 from ..numbers import pct
@@ -44,7 +45,8 @@ def _lines(cfg: Config, snap: Snapshot, previous: dict[str, Line]) -> list[Indic
                 areas=areas,
                 co="、".join([*(units.get(c, c) for c in (ind.co or p.co)), *([p.co_group] if p.co_group else [])]),
                 leader=ind.leader or p.leader or "",
-                certifier=units.get(ind.certifier or p.certifier or "", ""),
+                certifier=units.get(cfg.certifier_of(p, ind) or "", ""),
+                chain=chain_text(cfg, p, ind),
                 wording=ind.target_text or "",
             )
         )

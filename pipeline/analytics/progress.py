@@ -7,7 +7,7 @@ rate or a sum: the line says 未报送 / 数据有误 / 未填, and a total that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config, Direction, Indicator, Kind, Project
 from ..formspec import TOTAL_LABEL, rows_by_unit
@@ -105,7 +105,8 @@ def figure_line(
         value, stage = _shown(last, _staged(ind, row.area_code))
         if last is not None:
             note += f"；{_period_note(last.period)}为{fmt_number(value) if value is not None else stage}"
-        sources = (current.source,) if current is not None else ()
+        # the cell the shown value came from first, then this period's cell that had none
+        sources = tuple(e.source for e in (last, current) if e is not None)
         return Line(
             **base,
             value=value,
@@ -396,6 +397,21 @@ def sites_total(cfg: Config, period: Period, ind: Indicator, sites: list[Line], 
     return judge(cfg, period, ind, base, float(len(reached)), None, _latest(sites), sources, ind.unit, how=how)
 
 
+def _checked_against_areas(ind: Indicator, total: Line, areas: list[Line]) -> Line:
+    """A reviewing unit's 合计 (chain.review) over areas other units filled: say so when they disagree.
+
+    The reviewed figure stands (审核汇总 is that unit's job); the note lets the office see the gap."""
+    if _judged_as_level(ind) or ind.kind == Kind.milestone or total.value is None or total.status in NO_FIGURE:
+        return total
+    if not areas or any(a.status in NO_FIGURE or a.value is None for a in areas):
+        return total
+    summed = sum(a.value for a in areas) * (factor(ind.row_unit, ind.unit) or 1.0)
+    if abs(summed - total.value) <= 1e-6 * max(1.0, abs(summed)):
+        return total
+    note = f"各区域填报之和为{fmt_number(round_half_up(summed, 6))}，与审核汇总的合计{fmt_number(total.value)}不一致"
+    return replace(total, note="；".join(n for n in (total.note, note) if n))
+
+
 def project_lines(
     cfg: Config,
     snap: Snapshot,
@@ -417,6 +433,8 @@ def project_lines(
         total = sites_total(cfg, period, ind, list(areas), prev_value(ind.id))
     elif own is not None:
         total = figure_line(cfg, snap, period, ind, own, prev_value(own.key))
+        if any(r.unit_code != own.unit_code for r in rows if r.area_code):
+            total = _checked_against_areas(ind, total, list(areas))
     elif areas:
         total = summed_total(cfg, period, ind, list(areas), prev_value(ind.id))
     else:  # nobody reports it (a config check forbids this; keep the count honest anyway)

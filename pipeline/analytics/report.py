@@ -93,6 +93,7 @@ class IndicatorProgress:
     co: str = ""  # 责任单位 names, 、-joined
     leader: str = ""  # 分管领导
     certifier: str = ""  # 数据评估认定单位 name
+    chain: str = ""  # 填报 → 审核汇总 → 核验认定 as the forms print it; "" when the config writes no chain
     wording: str = ""  # the document's own wording of the target (target_text)
 
     @property

@@ -15,9 +15,9 @@ from ..periods import Period, indicator_window, schedule_progress
 
 
 def as_of(cfg: Config, period: Period) -> dt.date:
-    """The date the period's figures stand at: its end, or the cut-off day of its last month."""
+    """The date the period's figures stand at: its end, or the cut-off day of its last month (not for 旬, 周)."""
     day = cfg.reporting.cutoff_day
-    if day is None or period.kind == "dekad":
+    if day is None or period.kind in ("dekad", "week"):
         return period.end
     return dt.date(period.end.year, period.end.month, day)
 

@@ -77,11 +77,11 @@ COLUMNS = [
     ("考核指标", 2500),
     ("计量单位", 700),
     ("目标任务", 1100),
-    ("累计完成", 1050),
-    ("完成率", 950),
-    ("序时进度", 950),
-    ("较序时（百分点）", 950),
-    ("状态", 946),
+    ("累计完成", 1350),  # room for a value carried forward with its date: 2511（截至6月中旬）
+    ("完成率", 900),
+    ("序时进度", 850),
+    ("较序时（百分点）", 850),
+    ("状态", 896),
     ("牵头单位", 1360),
 ]
 CELLS = [
@@ -104,9 +104,9 @@ TBLPR_ORDER = [
 ]  # fmt: skip
 
 
-def _define_styles(document) -> None:
+def _define_styles(document, specs: list[PStyle] = STYLES) -> None:
     styles = document.styles
-    for spec in STYLES:
+    for spec in specs:
         if spec.style_id == "Normal":
             style = styles["Normal"]
         else:
@@ -169,8 +169,9 @@ def _border(p, side: str, size: int, color: str = "000000", space: int = 0) -> N
         bdr.append(el)
 
 
-def _table(document) -> None:
-    table = document.add_table(rows=9, cols=len(COLUMNS))
+def _table(document, columns=COLUMNS, cells=CELLS, left_columns=LEFT_COLUMNS) -> None:
+    """The 附件 progress table: header, category row, project and line loops (`columns`: (head, twips))."""
+    table = document.add_table(rows=9, cols=len(columns))
     tbl = table._tbl
     tblpr = tbl.tblPr
     set_child(tblpr, "jc", TBLPR_ORDER, val="center")
@@ -187,7 +188,7 @@ def _table(document) -> None:
         m.set(qn("w:w"), "40")
         m.set(qn("w:type"), "dxa")
         mar.append(m)
-    widths = [w for _, w in COLUMNS]
+    widths = [w for _, w in columns]
     grid = tbl.tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(w))
@@ -196,7 +197,7 @@ def _table(document) -> None:
             cell.width = w * 635
             cell.paragraphs[0].style = document.styles["表格文字"]
     rows = table.rows
-    for cell, (head, _) in zip(rows[0].cells, COLUMNS, strict=True):
+    for cell, (head, _) in zip(rows[0].cells, columns, strict=True):
         cell.paragraphs[0].style = document.styles["表头"]
         cell.paragraphs[0].add_run(head)
     rows[1].cells[0].paragraphs[0].add_run("{%tr for c in table %}")
@@ -206,8 +207,8 @@ def _table(document) -> None:
     merged.paragraphs[0].add_run("{{ c.name }}")
     rows[3].cells[0].paragraphs[0].add_run("{%tr for p in c.projects %}")
     rows[4].cells[0].paragraphs[0].add_run("{%tr for r in p.rows %}")
-    for i, (cell, text) in enumerate(zip(rows[5].cells, CELLS, strict=True)):
-        if i in LEFT_COLUMNS:
+    for i, (cell, text) in enumerate(zip(rows[5].cells, cells, strict=True)):
+        if i in left_columns:
             cell.paragraphs[0].style = document.styles["表格文字左"]
         cell.paragraphs[0].add_run(text)
         tcpr = cell._tc.get_or_add_tcPr()
@@ -267,7 +268,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "{{ doc.recipients }}：", "主送机关")
     _p(
         d,
-        "为推动全市重点民生实事落地见效，{% if source.cited %}根据{{ source.cited }}要求，{% endif %}"
+        "为推动{{ office.scope }}重点民生实事落地见效，{% if source.cited %}根据{{ source.cited }}要求，{% endif %}"
         "{{ office.short_name }}对各牵头单位报送的{{ period.month }}月份进展情况进行了调度汇总。"
         "现将有关情况通报如下：",
     )
@@ -276,7 +277,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "一、总体情况", "一级标题")
     _p(
         d,
-        "{{ period.year }}年全市共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
+        "{{ period.year }}年{{ office.scope }}共安排重点民生实事{{ overall.projects }}件{{ overall.indicators }}项指标"
         "（“其中”项不单独计数）。截至{{ period.as_of }}（序时进度{{ schedule }}，下同），"
         "{% for s in overall.statuses %}{{ s.name }}{{ s.count }}项、占{{ s.share }}"
         "{% if loop.last %}，{% else %}；{% endif %}{% endfor %}总体完成率{{ overall.completion }}。",
@@ -317,7 +318,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "（三）上期通报事项跟踪", "二级标题")
     _p(
         d,
-        "{{ previous.label }}通报的滞后指标共{{ followup|length }}项，截至{{ period.as_of }}："
+        "{{ previous.label }}通报的滞后指标共{{ followup_count }}项，截至{{ period.as_of }}："
         "{% for f in followup %}{{ f.name }}（{{ f.lead }}），{{ f.figures }}，{{ f.outcome }}"
         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}",
     )
@@ -328,7 +329,7 @@ def build_notice(out: Path) -> Path:
     _p(d, "（一）通报表扬", "二级标题")
     _p(
         d,
-        "{% if praise.units %}{{ praise.units }}所负责指标推进较快，位居全市前{{ praise.top }}名，予以通报表扬。"
+        "{% if praise.units %}{{ praise.units }}所负责指标推进较快，位居{{ office.scope }}前{{ praise.top }}名，予以通报表扬。"
         "{% endif %}{% if praise.done %}{{ praise.done }}共{{ praise.done_count }}项指标已完成全年目标任务。{% endif %}",
     )
     _p(d, "（二）提醒和通报批评", "二级标题")

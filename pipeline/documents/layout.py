@@ -52,6 +52,10 @@ RULES: dict[str, Rule] = {
     "record_thin":   Rule(6, "1/8pt", "7.4.1", "版记中间分隔线 0.25 mm"),
     "table_size":    Rule(10.5, "pt", "实务", "附件表格 五号仿宋（4号至五号均有用例）"),
     "table_head":    Rule(10.5, "pt", "实务", "表头 五号黑体，每页重复"),
+    "brief_mark_size": Rule(42, "pt", "实务", "简报名称 初号红色小标宋；名称过长时横向缩放以排进版心"),
+    "brief_mark_top":  Rule(20, "mm", "实务", "简报名称上边缘至版心上边缘约 20 mm，报头占首页上部约三分之一"),
+    "brief_rule":      Rule(18, "1/8pt", "实务", "报头红线粗 2.25 pt，在编印单位、日期一行之下 4 mm"),
+    "tail_size":       Rule(14, "pt", "实务", "报尾 4号仿宋：报、送、发和印数"),
 }
 # fmt: on
 

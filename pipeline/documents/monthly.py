@@ -8,20 +8,39 @@ context variable. Entry point: `render_notice`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..analytics.report import LAGGING, IndicatorProgress, Line, ProgressReport, Status
-from ..config import Config, Kind
+from ..analytics.report import LAGGING, ProgressReport, Status
+from ..config import Config
 from ..errors import UserError
+from ..forms import safe_filename
 from ..ledger import Ledger
 from ..model import ReturnStatus
-from ..numbers import fixed, fmt_number, fmt_pct, fmt_pp, pct
 from ..periods import cn_date, parse_period
+from .basis import Basis
+from .basis_workbook import write_basis
+from .common import (
+    cn_number,
+    config_names,
+    display_names,
+    facts,
+    gap_behind,
+    investment,
+    join,
+    new_basis,
+    office_context,
+    ranking,
+    short_name,
+    source_context,
+    tally_context,
+    unit_names,
+    unit_words,
+    value_cell,
+    year_schedule,
+)
 from .numbering import Numbering, choose, numbering_for
-from .render import LONG_TEXT, clean_text, render_docx
+from .render import render_docx
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NUMBER_KIND = "notice-month"  # the ledger's numbering series of the 月通报
@@ -36,151 +55,9 @@ OUTCOMES = {
     Status.unfilled: "本期未填报",
     Status.pending: "目标任务待定",
 }
-CN_DIGITS = "零一二三四五六七八九"
 
 
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (as headings and ranks are written)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def shares(counts: list[int], decimals: int) -> list[float]:
-    """Percent shares of the counts that add up to exactly 100 at the printed precision.
-
-    Largest remainder: each share is rounded down, and the units left go to the largest
-    remainders (earlier categories first on ties), so a reader's sum of the printed shares is 100."""
-    total = sum(counts)
-    if total == 0:
-        return [0.0 for _ in counts]
-    unit = Decimal(1).scaleb(-decimals)
-    exact = [Decimal(c) * 100 / Decimal(total) for c in counts]
-    floors = [(e / unit).to_integral_value(rounding="ROUND_FLOOR") * unit for e in exact]
-    left = int(((Decimal(100) - sum(floors)) / unit).to_integral_value())
-    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += unit
-    return [float(f) for f in floors]
-
-
-def _names(cfg: Config, codes: Iterable[str]) -> list[str]:
-    known = {u.code: u.name for u in cfg.units}
-    return [known.get(c, c) for c in codes]
-
-
-def short_name(cfg: Config, code: str) -> str:
-    """The shortest way the documents write a unit (市人社局), for table cells."""
-    try:
-        unit = cfg.unit(code)
-    except KeyError:
-        return code
-    return min([unit.name, *unit.aliases], key=len)
-
-
-def _join(items: Iterable[str], sep: str = "、") -> str:
-    seen: list[str] = []
-    for item in items:
-        if item and item not in seen:
-            seen.append(item)
-    return sep.join(seen)
-
-
-def _quantity(x: float | None, measure: str, scale_by: float | None = None) -> str:
-    """A figure with its unit as text writes it: 4980人, 47.7万, 1.39亿元 (万元 from 10000 on, or
-    when `scale_by`, the figure it is compared with, is that large: 0.56亿元 beside 1.39亿元)."""
-    if x is None:
-        return "—"
-    if measure == "万元" and abs(scale_by if scale_by is not None else x) >= 10000:
-        return fixed(x / 10000, 2) + "亿元"
-    return fmt_number(x) + measure
-
-
-def _target_text(line: Line, measure: str) -> str:
-    text = line.target_text or (fmt_number(line.target) if line.target is not None else "")
-    bare = text.removeprefix("暂定")
-    try:
-        float(bare)
-    except ValueError:
-        return text
-    return text + measure
-
-
-def _is_level(cfg: Config, ip: IndicatorProgress) -> bool:
-    try:
-        return cfg.indicator(ip.indicator_id)[1].is_level
-    except KeyError:
-        return ip.kind in (Kind.rate, Kind.standard)
-
-
-def figures(cfg: Config, ip: IndicatorProgress, line: Line, decimals: int) -> str:
-    """The facts of one line in the usual order: 目标…，累计完成…，完成率…（no gap: the template adds it）."""
-    target = _target_text(line, ip.measure)
-    if ip.kind == Kind.milestone:
-        return f"目标{target}，目前处于“{line.stage}”阶段" if line.stage else f"目标{target}，尚无进度"
-    if line.value is None:
-        return f"目标{target}，{line.status.value}"
-    if _is_level(cfg, ip):
-        return f"目标{target}，当前为{_quantity(line.value, ip.measure)}"
-    text = f"目标{target}，累计完成{_quantity(line.value, ip.measure)}"
-    if line.rate_pct is not None:
-        text += f"，完成率{fmt_pct(line.rate_pct, decimals)}"
-    if line.note:
-        text += f"（{line.note}）"
-    return text
-
-
-def _gap(ip: IndicatorProgress, line: Line, decimals: int) -> tuple[str, str]:
-    """(gap in 百分点 as printed, what it is measured against) for a line behind; ("", "") otherwise."""
-    if line.gap_pp is None or line.gap_pp >= 0:
-        return "", ""
-    ref = "目标" if ip.kind == Kind.rate else "序时进度"
-    return fmt_pp(line.gap_pp, decimals), ref
-
-
-def display_names(report: ProgressReport) -> dict[str, str]:
-    """Indicator id → its name, with the category added where two indicators share a name
-    (困难残疾人家庭无障碍改造 is both a 省级 and a 市级 实事: 省级重点民生实事“…”)."""
-    count: dict[str, int] = {}
-    for ip in report.indicators:
-        count[ip.name] = count.get(ip.name, 0) + 1
-    return {
-        ip.indicator_id: ip.name if count[ip.name] == 1 else f"{ip.category}“{ip.name}”" for ip in report.indicators
-    }
-
-
-def _reason(report: ProgressReport, key: str) -> str:
-    texts = [n.text for n in report.narratives if n.row_key == key and n.field == "problems" and n.text.strip()]
-    return clean_text(texts[-1], LONG_TEXT).rstrip("。；;，,.！!　 ") if texts else ""
-
-
-def _signed(gap: float | None, decimals: int) -> str:
-    if gap is None:
-        return "—"
-    text = fmt_pp(gap, decimals)
-    return ("+" if gap > 0 else "-" if gap < 0 else "") + text if float(text) != 0 else text
-
-
-def _value_cell(ip: IndicatorProgress, line: Line) -> str:
-    if line.value is not None:
-        text = fmt_number(line.value)
-    elif line.stage:
-        text = line.stage
-    elif line.status == Status.pending:
-        text = "—"
-    else:
-        text = line.status.value
-    if line.stale and line.note:
-        text += f"（{line.note}）"
-    return text
-
-
-def _table(cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], list[str]]:
-    d = report.decimals
+def _table(b: Basis, cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], list[str]]:
     categories: list[dict[str, Any]] = []
     notes: list[str] = []
     number = 0
@@ -190,8 +67,9 @@ def _table(cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], l
         projects = categories[-1]["projects"]
         if not projects or projects[-1]["id"] != ip.project_id:
             projects.append({"id": ip.project_id, "number": ip.project_number, "title": ip.project_title, "rows": []})
-        lead = _join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
+        lead = join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
         for line in (ip.total, *ip.areas):
+            lf = b.line(report, ip, line)
             is_total = line is ip.total
             if is_total:
                 number += 1
@@ -203,11 +81,11 @@ def _table(cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], l
                     "no": str(number) if is_total else "",
                     "name": name,
                     "measure": ip.measure,
-                    "target": line.target_text or "—",
-                    "value": _value_cell(ip, line),
-                    "rate": fmt_pct(line.rate_pct, d),
-                    "schedule": fmt_pct(line.schedule_pct, d),
-                    "gap": _signed(line.gap_pp, d),
+                    "target": lf.target() if line.target_text or line.target is not None else "—",
+                    "value": value_cell(lf),
+                    "rate": lf.rate(),
+                    "schedule": lf.schedule(),
+                    "gap": lf.gap(signed=True),
                     "status": line.status.value,
                     "lead": lead if is_total else "",
                     "key": line.key,
@@ -224,8 +102,7 @@ def _table(cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], l
     return categories, [texts[n] for n in notes]
 
 
-def _lagging(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
-    d = report.decimals
+def _lagging(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for ip in report.indicators:
         line = ip.total
@@ -242,18 +119,18 @@ def _lagging(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
                 "areas": [],
             },
         )
-        gap, ref = _gap(ip, line, d)
+        gap, ref = gap_behind(b, report, ip, line)
         g["leads"].append(ip.lead)
         g["indicators"].append(
             {
                 "name": ip.name,
                 "lead": ip.lead,
-                "figures": figures(cfg, ip, line, d),
+                "figures": facts(b, cfg, report, ip, line),
                 "gap": gap,
                 "gap_ref": ref,
                 "severe": line.status == Status.severe,
                 "status": line.status.value,
-                "reason": _reason(report, line.key),
+                "reason": unit_words(b, report, line.key, "problems", ip.name),
                 "key": line.key,
             }
         )
@@ -268,16 +145,16 @@ def _lagging(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
             {
                 "seq": g["seq"],
                 "title": g["title"],
-                "lead": _join(g["leads"]),
+                "lead": join(g["leads"]),
                 "indicators": g["indicators"],
-                "units": _join([*g["areas"], *_names(cfg, g["unit_codes"])]),
+                "units": join([*g["areas"], *unit_names(cfg, g["unit_codes"])]),
             }
         )
     return out
 
 
 def _followup(
-    cfg: Config, report: ProgressReport, previous: ProgressReport | None
+    b: Basis, cfg: Config, report: ProgressReport, previous: ProgressReport | None
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """The items the previous 月通报 named as lagging, with where each stands now."""
     if report.previous_period is None and previous is None:
@@ -293,7 +170,6 @@ def _followup(
         still = [k for k, ip in current.items() if ip.total.status in LAGGING and k not in newly]
         recovered = [c.key for c in report.changes.recovered]
         flagged = [k for k in current if k in set(still) | set(recovered)]
-    d = report.decimals
     shown = display_names(report)
     items = []
     for key in flagged:
@@ -302,7 +178,7 @@ def _followup(
             continue
         line = ip.total
         if line.status in LAGGING:
-            gap, ref = _gap(ip, line, d)
+            gap, ref = gap_behind(b, report, ip, line)
             word = "仍严重滞后" if line.status == Status.severe else "仍滞后"
             outcome = f"{word}，低于{ref}{gap}个百分点" if gap else word
         else:
@@ -311,7 +187,7 @@ def _followup(
             {
                 "name": shown[ip.indicator_id],
                 "lead": ip.lead,
-                "figures": figures(cfg, ip, line, d),
+                "figures": facts(b, cfg, report, ip, line),
                 "status": line.status.value,
                 "recovered": line.status not in LAGGING,
                 "outcome": outcome,
@@ -321,45 +197,27 @@ def _followup(
     return info, items
 
 
-def _ranking(cfg: Config, report: ProgressReport) -> dict[str, Any]:
-    d = report.decimals
-    groups: list[dict[str, Any]] = []
-    for u in report.units:
-        if u.rank is None:
-            continue
-        if groups and groups[-1]["rank"] == u.rank:
-            groups[-1]["names"].append(u.name)
-            continue
-        groups.append({"rank": u.rank, "rank_cn": cn_number(u.rank), "names": [u.name],
-                       "score": fixed(u.score, d) if u.score is not None else "—"})  # fmt: skip
-    for g in groups:
-        g["units"] = "、".join(g.pop("names"))
-    reporting = {c for ip in report.indicators for c in ip.reporters} | {
-        c for ip in report.indicators for c in ip.lead_codes
-    }
-    unranked = [u.name for u in report.units if u.rank is None and u.code in reporting]
-    return {"groups": groups, "unranked": "、".join(unranked)}
-
-
-def _praise(cfg: Config, report: ProgressReport) -> dict[str, Any]:
+def _praise(b: Basis, cfg: Config, report: ProgressReport) -> dict[str, Any]:
     shown = display_names(report)
     done = [shown[ip.indicator_id] for ip in report.indicators if not ip.parent and ip.total.status == Status.done]
     return {
         "units": "、".join(u.name for u in report.praised),
-        "top": cfg.bulletins.praise_top,
+        "top": b.count(cfg.bulletins.praise_top, item="表扬", what="通报表扬的名次", how="配置 bulletins.praise_top"),
         "done": "、".join(done),
-        "done_count": len(done),
+        "done_count": b.count(
+            len(done), item="已完成", what="已完成全年目标的指标项数", how="状态为「已完成」的指标数"
+        ),
     }
 
 
-def _criticism(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
+def _criticism(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
     measures = cfg.bulletins.measures
     groups: list[tuple[str, str, str, str]] = []  # (reason, measure key, units, detail)
     shown = display_names(report)
     severe = [ip for ip in report.indicators if not ip.parent and ip.total.status == Status.severe]
     if severe:
         groups.append(
-            ("严重滞后", "严重滞后", _join(ip.lead for ip in severe), _join(shown[ip.indicator_id] for ip in severe))
+            ("严重滞后", "严重滞后", join(ip.lead for ip in severe), join(shown[ip.indicator_id] for ip in severe))
         )
     if report.named:
         groups.append(("排名靠后", "滞后", "、".join(u.name for u in report.named), ""))
@@ -375,14 +233,14 @@ def _criticism(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
     if missing or rejected:
         groups.append(("未报送", "未报送", "、".join(missing + rejected), ""))
     late = [
-        f"{unit_name.get(r.unit_code, r.unit_code)}（逾期{r.late_days}天）"
+        f"{unit_name.get(r.unit_code, r.unit_code)}（逾期{_late_days(b, unit_name, r)}天）"
         for r in returns
         if r.status == ReturnStatus.late
     ]
     if late:
         groups.append(("逾期报送", "逾期报送", "、".join(late), ""))
     errors = [
-        f"{unit_name.get(r.unit_code, r.unit_code)}（{r.errors}处错误经告知后仍未更正）"
+        f"{unit_name.get(r.unit_code, r.unit_code)}（{_errors(b, unit_name, r)}处错误经告知后仍未更正）"
         for r in returns
         if r.errors and r.status in (ReturnStatus.on_time, ReturnStatus.late)
     ]
@@ -397,21 +255,14 @@ def _criticism(cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
     return out
 
 
-def _investment(report: ProgressReport) -> dict[str, Any] | None:
-    items = [ip for ip in report.indicators if ip.kind == Kind.investment and not ip.parent]
-    if not items or any(ip.measure != items[0].measure for ip in items):
-        return None
-    if any(ip.total.target is None or ip.total.value is None for ip in items):
-        return None
-    plan = sum(ip.total.target for ip in items)
-    done = sum(ip.total.value for ip in items)
-    measure = items[0].measure
-    return {
-        "count": len(items),
-        "plan": _quantity(plan, measure),
-        "done": _quantity(done, measure, scale_by=plan),
-        "rate": fmt_pct(pct(done / plan, report.decimals), report.decimals) if plan else "—",
-    }
+def _late_days(b: Basis, names: dict[str, str], r) -> str:
+    how = f"收到日期{r.received} − 截止日期{r.deadline}（{r.file}）"
+    return b.count(r.late_days, item=names.get(r.unit_code, r.unit_code), what="逾期天数", how=how)
+
+
+def _errors(b: Basis, names: dict[str, str], r) -> str:
+    how = f"校验报告中该单位本期报表未更正的错误（{r.file}）"
+    return b.count(r.errors, item=names.get(r.unit_code, r.unit_code), what="未更正的错误处数", how=how)
 
 
 def notice_context(
@@ -421,10 +272,12 @@ def notice_context(
     *,
     previous: ProgressReport | None = None,
     issued: dt.date | None = None,
+    basis: Basis | None = None,
 ) -> dict[str, Any]:
     """Everything templates/月通报.docx may name (docs/bulletins.md). Pure: no files, no clock
-    unless `issued` is left out (then today is the 成文日期)."""
-    d = report.decimals
+    unless `issued` is left out (then today is the 成文日期). Every figure goes through `basis`
+    (a plain one when none is given), which the 数据依据 is written from."""
+    b = basis if basis is not None else Basis()
     period = parse_period(report.period)
     as_of = dt.date.fromisoformat(report.as_of)
     issued = issued or dt.date.today()
@@ -432,32 +285,16 @@ def notice_context(
     spec = cfg.reporting.document("month")
     preprinted = cfg.bulletins.letterhead == "preprinted"
     mark = cfg.bulletins.issuer_mark or office.name + "文件"
-
-    tally = report.overall
-    present = [s for s in Status if tally.counts.get(s, 0)]
-    share_values = shares([tally.counts[s] for s in present], d)
-    statuses = [
-        {"name": s.value, "code": s.name, "count": tally.counts[s], "share": fixed(v, d) + "%"}
-        for s, v in zip(present, share_values, strict=True)
-    ]
-    by_status = {s.name: {"name": s.value, "count": 0, "share": fixed(0, d) + "%"} for s in Status}
-    by_status.update({s["code"]: s for s in statuses})
-
-    lagging = _lagging(cfg, report)
-    previous_info, followup = _followup(cfg, report, previous)
-    table, table_notes = _table(cfg, report)
-    source = cfg.source
-    cited = ""
-    if source is not None:
-        cited = f"《{source.title}》" + (f"（{source.number}）" if source.number else "")
-
+    lagging = _lagging(b, cfg, report)
+    previous_info, followup = _followup(b, cfg, report, previous)
+    table, table_notes = _table(b, cfg, report)
+    behind = sum(len(p["indicators"]) for p in lagging)
+    severe = sum(1 for p in lagging for i in p["indicators"] if i["severe"])
+    office_facts = office_context(cfg, issued)
     return {
         "office": {
-            "name": office.name,
-            "short_name": office.short_name or office.name,
+            **{k: office_facts[k] for k in ("name", "short_name", "scope", "printer", "seal_unit")},
             "mark": "" if preprinted else mark,
-            "printer": office.name,
-            "seal_unit": office.seal_unit or "",
         },
         "doc": {
             "name": spec.name if spec else "月通报",
@@ -466,16 +303,11 @@ def notice_context(
             "seq": numbering.seq,
             "date": cn_date(issued),
             "print_date": cn_date(issued),
-            "recipients": "、".join(office.recipients) or "各有关单位",
-            "cc": "，".join(office.cc),
+            "recipients": office_facts["recipients"],
+            "cc": office_facts["cc"],
             "preprinted": preprinted,
         },
-        "source": {
-            "title": source.title if source else "",
-            "number": (source.number or "") if source else "",
-            "issuer": (source.issuer or "") if source else "",
-            "cited": cited,
-        },
+        "source": source_context(cfg),
         "period": {
             "code": period.code,
             "label": period.label,
@@ -484,22 +316,22 @@ def notice_context(
             "as_of": cn_date(as_of),
         },
         "previous": previous_info,
-        "schedule": fmt_pct(report.schedule_pct, d),
-        "overall": {
-            "projects": tally.projects,
-            "indicators": tally.indicators,
-            "completion": fmt_pct(tally.completion_pct, d),
-            "statuses": statuses,
-            "by_status": by_status,
-        },
-        "investment": _investment(report),
-        "ranking": _ranking(cfg, report),
+        "schedule": year_schedule(b, report),
+        "overall": tally_context(b, report, report.overall),
+        "investment": investment(b, report),
+        "ranking": ranking(b, cfg, report),
         "lagging": lagging,
-        "lagging_count": sum(len(p["indicators"]) for p in lagging),
-        "severe_count": sum(1 for p in lagging for i in p["indicators"] if i["severe"]),
+        "lagging_count": b.count(behind, item="低于序时进度", what="滞后指标项数", how="状态为滞后或严重滞后的指标数"),
+        "severe_count": b.count(severe, item="严重滞后", what="严重滞后指标项数", how="状态为严重滞后的指标数"),
         "followup": followup,
-        "praise": _praise(cfg, report),
-        "criticism": _criticism(cfg, report),
+        "followup_count": b.count(
+            len(followup),
+            item="通报的滞后指标",
+            what="上期通报的滞后指标项数",
+            how="上期月通报中滞后或严重滞后的指标数",
+        ),
+        "praise": _praise(b, cfg, report),
+        "criticism": _criticism(b, cfg, report),
         "requirements": [{"seq": cn_number(i), "text": t} for i, t in enumerate(cfg.bulletins.requirements, 1)],
         "table": table,
         "table_note": "".join(table_notes),
@@ -509,7 +341,7 @@ def notice_context(
 def notice_template(cfg: Config, templates: Path = TEMPLATES) -> Path:
     """templates/<document name>.docx, or 月通报.docx when the office renamed the document."""
     spec = cfg.reporting.document("month")
-    own = templates / f"{spec.name}.docx" if spec else None
+    own = templates / f"{safe_filename(spec.name)}.docx" if spec else None
     return own if own is not None and own.exists() else templates / "月通报.docx"
 
 
@@ -546,8 +378,12 @@ def render_notice(
         else:
             with Ledger.for_config(cfg, out_dir) as own:
                 numbering = assign_number(cfg, report, own)
-    context = notice_context(cfg, report, numbering, previous=previous, issued=issued)
-    out = out_dir / report.period / f"{spec.name}.docx"
-    return render_docx(
-        template or notice_template(cfg), context, out, preprinted=cfg.bulletins.letterhead == "preprinted"
+    basis = new_basis(cfg, spec.name)
+    context = notice_context(cfg, report, numbering, previous=previous, issued=issued, basis=basis)
+    out = out_dir / report.period / f"{safe_filename(spec.name)}.docx"
+    preprinted = cfg.bulletins.letterhead == "preprinted"
+    render_docx(
+        template or notice_template(cfg), context, out, preprinted=preprinted, basis=basis, names=config_names(cfg)
     )
+    write_basis(out, basis)
+    return out

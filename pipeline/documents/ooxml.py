@@ -333,10 +333,10 @@ def paragraphs_with_style(doc: DocxDocument, style_name: str):
     return [p for p in doc.paragraphs if p.style is not None and p.style.name == style_name]
 
 
-def fit_issuer_mark(doc: DocxDocument, style_name: str = "发文机关标志") -> None:
-    """Shrink a long 发文机关标志 to the 版心 width by horizontal scaling (w:w), keeping its height."""
+def fit_issuer_mark(doc: DocxDocument, style_name: str = "发文机关标志", size_pt: float | None = None) -> None:
+    """Shrink a long 发文机关标志 (or 简报名称) to the 版心 width by horizontal scaling (w:w), keeping its height."""
     width_pt = L.BLOCK_W / 20
-    size_pt = L.RULES["mark_size"].value
+    size_pt = size_pt or L.RULES["mark_size"].value
     for p in paragraphs_with_style(doc, style_name):
         text = p.text.strip()
         if not text:
@@ -390,6 +390,21 @@ def place_record(doc: DocxDocument, style_name: str = "版记") -> None:
     spacing.set(qn("w:before"), str(max(free, 0)))
 
 
+def keep_tail_with_text(doc: DocxDocument, style_name: str = "报尾线") -> None:
+    """A 简报's 报尾 (its first rule and what follows keep together) also keeps with the last
+    paragraph of text before it, so it never stands alone at the top of a page."""
+    rules = paragraphs_with_style(doc, style_name)
+    if not rules:
+        return
+    el = rules[0]._p.getprevious()
+    while el is not None:
+        if el.tag == qn("w:p"):
+            set_child(el.get_or_add_pPr(), "keepNext", PPR_ORDER)
+            if "".join(t.text or "" for t in el.iter(qn("w:t"))).strip():
+                return
+        el = el.getprevious()
+
+
 def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
     """Everything docxtpl cannot express, applied to a rendered (or freshly built) document."""
     fix_styles(doc)
@@ -398,6 +413,8 @@ def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
     fix_runs(doc)
     repeat_header_rows(doc)
     fit_issuer_mark(doc)
+    fit_issuer_mark(doc, "简报名称", L.RULES["brief_mark_size"].value)
     place_record(doc)
+    keep_tail_with_text(doc)
     if preprinted:
         drop_red_rule(doc)

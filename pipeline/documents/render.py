@@ -12,23 +12,28 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import Problem, UserError
 from . import ooxml
+from .basis import CLOSE, MARKED, NO_MARKS, OPEN, SEP, Basis
+from .trace import trace
 
 # XML 1.0 forbids these; Word refuses a file that has them. \t \n \r are legal but docxtpl
 # would turn a tab or newline inside a value into layout, so they become spaces too.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidirectional controls too: a unit's 「1200」 could display as 「0021」 while the 数据依据 says 1200.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
+MARK_CHARS = (OPEN, SEP, CLOSE)
 LONG_TEXT = 300  # characters of a unit's note printed in a bulletin; the rest is cut, saying so
 
 
@@ -51,6 +56,20 @@ def clean_context(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_context(v) for v in value]
     return value
+
+
+def bind_pictures(value: Any, tpl: DocxTemplate) -> None:
+    """Pictures a context builder made before the template was opened (InlineImage with no
+    template yet) are bound to it here, so context builders stay free of the template file."""
+    if isinstance(value, InlineImage):
+        if value.tpl is None:
+            value.tpl = tpl
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            bind_pictures(v, tpl)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            bind_pictures(v, tpl)
 
 
 def jinja_env() -> jinja2.Environment:
@@ -163,8 +182,13 @@ def render_docx(
     out: Path,
     *,
     preprinted: bool = False,
+    basis: Basis | None = None,
+    names: Iterable[str] = (),
 ) -> Path:
-    """Render `template` with `context` (cleaned here) into `out`, then apply the 公文 post-processing."""
+    """Render `template` with `context` (cleaned here) into `out`, then apply the 公文 post-processing.
+
+    With a marking `basis` (the context was built with it), every number of the filled document
+    is traced into `basis.occurrences` and the marks are removed before saving."""
     if not template.exists():
         raise UserError(f"找不到模板文件「{template}」。请从 templates/ 文件夹恢复它，或检查文件名。")
     name = template.name
@@ -176,6 +200,7 @@ def render_docx(
             f"模板「{name}」无法打开（{type(exc).__name__}），请确认它是用 Word/WPS 保存的 .docx 文件。"
         ) from exc
     ctx = clean_context(context)
+    bind_pictures(ctx, tpl)
     check_template(tpl, ctx, name)
     sections_before = len(tpl.docx.sections)
     try:
@@ -188,6 +213,9 @@ def render_docx(
             [Problem(f"{_where('正文', number, text)}：{_runtime_reason(exc)}", file=name)],
         ) from exc
     doc = tpl.docx
+    if basis is not None:
+        basis.occurrences = trace(doc, basis, names)
+        _sweep_marks(doc)
     if len(doc.sections) != sections_before:
         raise UserError(
             f"模板「{name}」的分节符丢失了（模板有{sections_before}节，生成后只有{len(doc.sections)}节）。"
@@ -198,6 +226,19 @@ def render_docx(
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(str(out))
     return out
+
+
+def _sweep_marks(doc) -> None:
+    """No mark survives anywhere a template could have put a figure (text boxes, fields, headers)."""
+    parts = [doc.element.body] + [
+        rel.target_part.element
+        for rel in doc.part.rels.values()
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external
+    ]
+    for el in parts:
+        for t in el.iter(qn("w:t")):
+            if t.text and any(c in t.text for c in MARK_CHARS):
+                t.text = MARKED.sub(r"\2", t.text).translate(NO_MARKS)
 
 
 def _runtime_reason(exc: jinja2.TemplateError) -> str:
