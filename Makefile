@@ -66,7 +66,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff format --check pipeline tests
 
 bench: $(STAMP)
-	@$(BIN)/python -m pipeline.bench --config $(CONFIG) $(if $(SCALE),--scale $(SCALE),)
+	@$(BIN)/python -m pipeline.bench --config $(CONFIG) $(if $(SCALE),--scale $(SCALE),) $(if $(FULL),--full,)
 
 # The ledger, archive and documents in outputs/ are the office's records: clean never touches them.
 clean:

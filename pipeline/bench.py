@@ -51,13 +51,11 @@ def _renderer(spec: str):
 # -- one scenario, in a process of its own -----------------------------------------------------
 
 
-def run_scenario(config: Path, inputs: Path) -> dict:
-    """Ingest `inputs` into a fresh outputs folder, then the materials of the latest month."""
+def run_scenario(config: Path, inputs: Path, materials: bool = True) -> dict:
+    """Ingest `inputs` into a fresh outputs folder, then (with `materials`) the period's materials."""
     from . import stages, workers
     from .config_load import load_config
     from .ingest import ingest, write_reports
-    from .jobs import document_name, document_periods, progress_reports, write_materials
-    from .ledger import Ledger
     from .readers import discover
 
     cfg = load_config(config)
@@ -75,29 +73,7 @@ def run_scenario(config: Path, inputs: Path) -> dict:
         workers.stop()  # reaped, so that their peak memory is counted; the report half needs none
         at_ingest = _peak_rss()
         times["reports"] = _timed(lambda: write_reports(cfg, outputs, result))[0]
-        docs: dict[str, float] = {}
-        reports: dict[str, tuple] = {}
-        with Ledger.for_config(cfg, outputs) as ledger:
-
-            def report_of(kind: str) -> tuple | None:
-                """The report a document of `kind` stands on, as run_cycle picks it (None: none yet)."""
-                periods = document_periods(cfg, ledger, kind, None)
-                if periods is None:
-                    return None
-                source = periods[1]
-                if source.code not in reports:
-                    seconds, reports[source.code] = _timed(lambda: progress_reports(cfg, outputs, source))
-                    times["analytics"] = times.get("analytics", 0.0) + seconds
-                return reports[source.code]
-
-            now, _ = report_of("month")
-            times["summary"] = _timed(lambda: write_materials(cfg, now, outputs / now.period))[0]
-            for kind, spec in DOCUMENTS:
-                name, found = document_name(cfg, kind), report_of(kind)
-                if name is None or found is None:
-                    continue
-                render, (now, before) = _renderer(spec), found
-                docs[name] = _timed(lambda: render(cfg, now, outputs, ledger=ledger, previous=before))[0]  # noqa: B023
+        docs = _materials(cfg, outputs, times) if materials else {}
         counts = {s: result.count(s) for s in ("accepted", "rejected", "duplicate", "already")}
     return {
         "files": len(result.outcomes),
@@ -109,6 +85,38 @@ def run_scenario(config: Path, inputs: Path) -> dict:
         "rss_ingest_main_mb": at_ingest["rss_main_mb"],
         **_peak_rss(),
     }
+
+
+def _materials(cfg, outputs: Path, times: dict[str, float]) -> dict[str, float]:
+    """The analytics, the month's 汇总表 and each document of DOCUMENTS, timed; seconds by document."""
+    from .jobs import document_name, document_periods, progress_reports, write_materials
+    from .ledger import Ledger
+
+    docs: dict[str, float] = {}
+    reports: dict[str, tuple] = {}
+    times["analytics"] = 0.0
+    with Ledger.for_config(cfg, outputs) as ledger:
+
+        def report_of(kind: str) -> tuple | None:
+            """The reports a document of `kind` stands on, as run_cycle picks them (None: none yet)."""
+            periods = document_periods(cfg, ledger, kind, None)
+            if periods is None:
+                return None
+            source = periods[1]
+            if source.code not in reports:
+                seconds, reports[source.code] = _timed(lambda: progress_reports(cfg, outputs, source))
+                times["analytics"] += seconds
+            return reports[source.code]
+
+        now, _ = report_of("month")
+        times["summary"] = _timed(lambda: write_materials(cfg, now, outputs / now.period))[0]
+        for kind, spec in DOCUMENTS:
+            name, found = document_name(cfg, kind), report_of(kind)
+            if name is None or found is None:
+                continue
+            render, (now, before) = _renderer(spec), found
+            docs[name] = _timed(lambda: render(cfg, now, outputs, ledger=ledger, previous=before))[0]  # noqa: B023
+    return docs
 
 
 def _timed(fn):
@@ -130,7 +138,7 @@ def _peak_rss() -> dict:
 
 
 def _child(args: argparse.Namespace) -> None:
-    figures = run_scenario(Path(args.config), Path(args.inputs))
+    figures = run_scenario(Path(args.config), Path(args.inputs), materials=args.materials)
     print(json.dumps(figures, ensure_ascii=False))
 
 
@@ -177,17 +185,19 @@ def monthly_default(config: Path) -> float:
 # -- the run -----------------------------------------------------------------------------------
 
 
-def _scenario_run(config: Path, cfg_text: str, inputs: Path, cache: Path, name: str) -> dict:
+def _scenario_run(cfg_text: str, inputs: Path, cache: Path, name: str, materials: bool) -> dict:
     cfg_path = cache / f"{name}.yaml"
     cfg_path.write_text(cfg_text, encoding="utf-8")
     command = [sys.executable, "-m", "pipeline.bench", "--child", "--config", str(cfg_path), "--inputs", str(inputs)]
+    command += ["--materials"] if materials else []
     done = subprocess.run(command, capture_output=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"性能测试场景 {name} 运行失败：\n" + done.stderr.decode("utf-8", "replace")[-3000:])
     return json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
 
 
-def run(config: Path, scale: str | None, pandas_sample: int | None, out: Path = OUT) -> dict:
+def run(config: Path, scale: str | None, pandas_sample: int | None, full: bool = False, out: Path = OUT) -> dict:
+    """The scenarios; the materials (汇总表, documents) at 1,200 returns, at every scale with `full`."""
     scenarios: list[Scenario] = [BASE, GROWTH] + ([PROVINCE] if scale == "province" else [])
     cache = out / "inputs"
     cache.mkdir(parents=True, exist_ok=True)
@@ -197,7 +207,7 @@ def run(config: Path, scale: str | None, pandas_sample: int | None, out: Path = 
         inputs, made_s = make_inputs(cfg, text, sc, cache, progress=_say)
         files = sorted(p for p in inputs.rglob("*.xlsx"))
         print(f"场景 {sc.units} 个填报单位 × {sc.periods} 期：{len(files)} 份报表，正在测试……", flush=True)
-        figures = _scenario_run(config, text, inputs, cache, sc.name)
+        figures = _scenario_run(text, inputs, cache, sc.name, materials=full or sc is BASE)
         figures["unzip_s"] = unzip_floor(files)
         figures["simulate_s"] = made_s
         if sc is BASE:
@@ -230,6 +240,7 @@ def _summary(runs: dict[str, dict], monthly: float) -> dict:
         "peak_rss_mb": _total_rss(base),
         "peak_rss_mb_2x": _total_rss(growth),
         "peak_rss_ingest_mb_2x": _total_rss(growth, "rss_ingest_main_mb"),
+        "materials_2x": bool(growth["documents"]),
         "workers": base["workers"],
         "scenarios": runs,
     }
@@ -249,7 +260,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--scale", choices=["province"], default=None)
     parser.add_argument("--pandas", default=str(PANDAS_SAMPLE), help="pandas 抽样份数，all 为全部")
+    parser.add_argument("--full", action="store_true", help="每个场景都出汇总表和材料（默认只在 1,200 份时）")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--materials", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -258,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     from .bench_table import render
 
     sample = None if args.pandas == "all" else int(args.pandas)
-    figures = run(Path(args.config), args.scale, sample)
+    figures = run(Path(args.config), args.scale, sample, full=args.full)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "latest.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render(figures))

@@ -53,3 +53,10 @@ def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
     assert figures["growth_2x"] == 1.0 and figures["pandas_sample"] == 10
     text = render(figures)
     assert "读取+校验+入账" in text and "目标 ≤4" in text and "月通报" in text
+    bare = {
+        **run,
+        "documents": {},
+        "times": {k: v for k, v in run["times"].items() if k not in ("analytics", "summary")},
+    }
+    text = render(_summary({BASE.name: run, GROWTH.name: bare}, monthly=1.0))  # the growth point without materials
+    assert "FULL=1" in text and "1,200 份连同出材料" in text
