@@ -73,7 +73,7 @@ def render(figures: dict) -> str:
     if any(not r["documents"] for r in runs):
         out.append("  （「—」：该场景只测读取、校验、入账和校验报告；make bench FULL=1 时每个场景都出汇总表和材料）")
     out.append(line("峰值内存：入账结束时", [_mb(r, "rss_ingest_main_mb") for r in runs]))
-    out.append(line("峰值内存：含出材料", [_mb(r) for r in runs]))
+    out.append(line("峰值内存：整个场景", [_mb(r) for r in runs]))
     out.append(line("仅解压（zipfile，单进程）", [_s(r["unzip_s"]) for r in runs]))
     sample = figures["pandas_sample"]
     how = "全部文件" if sample >= figures["files"] else f"随机抽取 {sample} 份测时，按份数折算"
