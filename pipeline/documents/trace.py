@@ -65,6 +65,9 @@ def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
                 found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, start, end), fig))
         if not loose:
             continue
+        rest = _mask(text, [(a, b) for a, b, _ in spans], [])
+        if not any(ch.isdigit() for ch in rest):
+            continue  # most cells hold only marked figures: no need to look for names in them
         masked = _mask(text, [(a, b) for a, b, _ in spans], masked_names)
         for m in NUMBER.finditer(masked):
             found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, m.start(), m.end())))
