@@ -17,7 +17,6 @@ from .errors import UserError
 from .jobs import JobReport, demo_inputs, document_name, finish, intake, latest_period, materials, monthly_brief
 from .ledger import Ledger
 from .periods import Period, parse_period_in
-from .simulate import simulate
 
 KINDS = ("dekad", "week", "month", "quarter")
 DEMO_MONTH = 6  # the demo's month closes a quarter, so all three documents show
@@ -94,6 +93,8 @@ def demo_returns(cfg: Config, month: Period, into: Path) -> None:
     periods = [m for m in months if "month" in kinds]
     if "dekad" in kinds:
         periods += month.sub_periods("dekad")
+    from .simulate import simulate  # openpyxl: only when the demo returns are made
+
     if not periods:  # units send only weeks: the demo's own choice of weeks
         demo_inputs(cfg, "month", into)
         return
