@@ -490,6 +490,13 @@ class Config(Strict):
             self._fingerprint = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
         return self._fingerprint
 
+    def model_copy(self, *, update=None, deep: bool = False):
+        """A copy with `update` applied is another config: its fingerprint is worked out afresh."""
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            copy._fingerprint = ""
+        return copy
+
 
 def _without_late_defaults(model: BaseModel, data: dict) -> dict:
     """The dump minus keys added after forms were issued (LATE_KEYS) that still hold their default."""

@@ -89,3 +89,13 @@ def test_township_rows_go_to_the_lead_unit_with_a_total():
     assert rsj[0].key == "jiuye" and rsj[0].area_name == "合计"
     assert [r.area_name for r in rsj[1:4]] == ["高明乡", "清塘铺镇", "梅城镇"]
     assert len(rsj) == 1 + 24
+
+
+def test_a_changed_copy_has_its_own_fingerprint():
+    from pipeline.config_load import load_config
+
+    cfg = load_config(ROOT / "config.yaml")
+    before = cfg.fingerprint()
+    changed = cfg.model_copy(update={"year": 2024})
+    assert changed.fingerprint() != before and cfg.fingerprint() == before
+    assert cfg.model_copy().fingerprint() == before
