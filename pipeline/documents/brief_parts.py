@@ -17,7 +17,7 @@ from ..model import ReturnStatus
 from ..numbers import fixed, fmt_number
 from ..periods import parse_period
 from .basis import Basis
-from .common import display_names, facts, gap_behind, is_level, join, short_name
+from .common import display_names, facts, gap_behind, is_level, join, lead_of, short_name
 from .render import clean_text
 
 DYNAMICS_MAX = 3  # units quoted in each column of 工作动态
@@ -38,10 +38,6 @@ def name_list(names: list[str]) -> str:
 def counted(report: ProgressReport) -> list[IndicatorProgress]:
     """The indicators the counts cover (其中 items are part of their parent)."""
     return [ip for ip in report.indicators if not ip.parent]
-
-
-def lead_of(cfg: Config, ip: IndicatorProgress) -> str:
-    return join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
 
 
 def has_increment(cfg: Config, ip: IndicatorProgress, line: Line) -> bool:

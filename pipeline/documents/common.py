@@ -8,7 +8,7 @@ returns not received, and the units' words, each figure traced (pipeline.documen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -110,6 +110,61 @@ def join(items: Iterable[str], sep: str = "、") -> str:
         if item and item not in seen:
             seen.append(item)
     return sep.join(seen)
+
+
+def lead_of(cfg: Config, ip: IndicatorProgress) -> str:
+    """An indicator's lead unit(s) as the documents write them: 市人社局、市医保局."""
+    return join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
+
+
+TABLE_NOTES = {
+    "provisional": "目标任务前注“暂定”的，以上级最终下达数为准。",
+    "stale": "累计完成后括注时间的，为该单位本期未报送、沿用最近一期的数据。",
+}
+
+
+def annex_table(
+    b: Basis,
+    cfg: Config,
+    report: ProgressReport,
+    extra: Callable[[LineFigures], dict[str, str]] | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The 附件 progress table: category → project → rows (each line of each indicator), and the
+    table note's sentences its rows call for. `extra` adds a document's own columns to a row."""
+    categories: list[dict[str, Any]] = []
+    notes: list[str] = []
+    number = 0
+    for ip in sorted(report.indicators, key=lambda i: (i.category_order, i.project_number)):
+        if not categories or categories[-1]["name"] != ip.category:
+            categories.append({"name": ip.category, "projects": []})
+        projects = categories[-1]["projects"]
+        if not projects or projects[-1]["id"] != ip.project_id:
+            projects.append({"id": ip.project_id, "number": ip.project_number, "title": ip.project_title, "rows": []})
+        for line in (ip.total, *ip.areas):
+            lf = b.line(report, ip, line)
+            is_total = line is ip.total
+            number += is_total
+            name = ip.name if is_total else f"—{line.label}"
+            projects[-1]["rows"].append(
+                {
+                    "no": str(number) if is_total else "",
+                    "name": ("其中：" + name) if is_total and ip.parent else name,
+                    "measure": ip.measure,
+                    "target": lf.target() if line.target_text or line.target is not None else "—",
+                    **(extra(lf) if extra else {}),
+                    "value": value_cell(lf),
+                    "rate": lf.rate(),
+                    "schedule": lf.schedule(),
+                    "gap": lf.gap(signed=True),
+                    "status": line.status.value,
+                    "lead": lead_of(cfg, ip) if is_total else "",
+                    "key": line.key,
+                }
+            )
+            for flag, on in (("provisional", line.provisional), ("stale", line.stale)):
+                if on and flag not in notes:
+                    notes.append(flag)
+    return categories, [TABLE_NOTES[n] for n in notes]
 
 
 def is_level(cfg: Config, ip: IndicatorProgress) -> bool:

@@ -21,6 +21,7 @@ from ..periods import cn_date, parse_period
 from .basis import Basis
 from .basis_workbook import write_basis
 from .common import (
+    annex_table,
     cn_number,
     config_names,
     display_names,
@@ -31,12 +32,10 @@ from .common import (
     new_basis,
     office_context,
     ranking,
-    short_name,
     source_context,
     tally_context,
     unit_names,
     unit_words,
-    value_cell,
     year_schedule,
 )
 from .numbering import Numbering, choose, numbering_for
@@ -55,51 +54,6 @@ OUTCOMES = {
     Status.unfilled: "本期未填报",
     Status.pending: "目标任务待定",
 }
-
-
-def _table(b: Basis, cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], list[str]]:
-    categories: list[dict[str, Any]] = []
-    notes: list[str] = []
-    number = 0
-    for ip in sorted(report.indicators, key=lambda i: (i.category_order, i.project_number)):
-        if not categories or categories[-1]["name"] != ip.category:
-            categories.append({"name": ip.category, "projects": []})
-        projects = categories[-1]["projects"]
-        if not projects or projects[-1]["id"] != ip.project_id:
-            projects.append({"id": ip.project_id, "number": ip.project_number, "title": ip.project_title, "rows": []})
-        lead = join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
-        for line in (ip.total, *ip.areas):
-            lf = b.line(report, ip, line)
-            is_total = line is ip.total
-            if is_total:
-                number += 1
-            name = ip.name if is_total else f"—{line.label}"
-            if is_total and ip.parent:
-                name = "其中：" + ip.name
-            projects[-1]["rows"].append(
-                {
-                    "no": str(number) if is_total else "",
-                    "name": name,
-                    "measure": ip.measure,
-                    "target": lf.target() if line.target_text or line.target is not None else "—",
-                    "value": value_cell(lf),
-                    "rate": lf.rate(),
-                    "schedule": lf.schedule(),
-                    "gap": lf.gap(signed=True),
-                    "status": line.status.value,
-                    "lead": lead if is_total else "",
-                    "key": line.key,
-                }
-            )
-            if line.provisional and "provisional" not in notes:
-                notes.append("provisional")
-            if line.stale and "stale" not in notes:
-                notes.append("stale")
-    texts = {
-        "provisional": "目标任务前注“暂定”的，以上级最终下达数为准。",
-        "stale": "累计完成后括注时间的，为该单位本期未报送、沿用最近一期的数据。",
-    }
-    return categories, [texts[n] for n in notes]
 
 
 def _lagging(b: Basis, cfg: Config, report: ProgressReport) -> list[dict[str, Any]]:
@@ -287,7 +241,7 @@ def notice_context(
     mark = cfg.bulletins.issuer_mark or office.name + "文件"
     lagging = _lagging(b, cfg, report)
     previous_info, followup = _followup(b, cfg, report, previous)
-    table, table_notes = _table(b, cfg, report)
+    table, table_notes = annex_table(b, cfg, report)
     behind = sum(len(p["indicators"]) for p in lagging)
     severe = sum(1 for p in lagging for i in p["indicators"] if i["severe"])
     office_facts = office_context(cfg, issued)

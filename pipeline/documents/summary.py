@@ -30,6 +30,7 @@ from .common import (
     investment,
     is_level,
     join,
+    lead_of,
     new_basis,
     office_context,
     quantity,
@@ -49,10 +50,6 @@ SPANS = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}  # what
 CHART_NAME = "图1"
 # The template's own words that carry digits but are no figures: the chart's name, the rule it states.
 NOT_FIGURES = [CHART_NAME, "超过100%的按100%计"]
-
-
-def lead_of(cfg: Config, ip: IndicatorProgress) -> str:
-    return join(short_name(cfg, c) for c in ip.lead_codes) or ip.lead
 
 
 def _period(report: ProgressReport) -> tuple[Period, dict[str, Any]]:
@@ -209,7 +206,7 @@ def summary_context(
     open_count = report.overall.indicators - report.overall.counts.get(Status.done, 0)
     plans = cfg.bulletins.plans or cfg.bulletins.requirements
     due, rest = due_next(b, cfg, report, period)
-    body, table_notes = table(b, cfg, report, lead_of)
+    body, table_notes = table(b, cfg, report)
     return {
         "office": {k: office[k] for k in ("name", "short_name", "scope", "mechanism")},
         "doc": {"name": spec.name if spec else "季总结", "date": office["date"]},

@@ -16,7 +16,7 @@ from ..model import ReturnStatus
 from ..numbers import fixed, fmt_number, round_half_up
 from ..periods import Period, cn_date
 from .basis import Basis
-from .common import cn_number, display_names, gap_behind, is_level, join, short_name, value_cell
+from .common import annex_table, cn_number, display_names, gap_behind, is_level, join, short_name
 from .render import clean_text
 
 Lead = Callable[[Config, IndicatorProgress], str]
@@ -328,48 +328,15 @@ def _now(b: Basis, report: ProgressReport, ip: IndicatorProgress) -> str:
 
 
 # -- 附件 table ---------------------------------------------------------------------------------
-def table(b: Basis, cfg: Config, report: ProgressReport, lead_of: Lead) -> tuple[list[dict[str, Any]], list[str]]:
-    """附件: category → project → rows, each with last quarter's cumulative and this quarter's increment."""
-    categories: list[dict[str, Any]] = []
-    notes: list[str] = []
-    number = 0
-    for ip in sorted(report.indicators, key=lambda i: (i.category_order, i.project_number)):
-        if not categories or categories[-1]["name"] != ip.category:
-            categories.append({"name": ip.category, "projects": []})
-        projects = categories[-1]["projects"]
-        if not projects or projects[-1]["id"] != ip.project_id:
-            projects.append({"id": ip.project_id, "number": ip.project_number, "title": ip.project_title, "rows": []})
-        for line in (ip.total, *ip.areas):
-            lf = b.line(report, ip, line)
-            is_total = line is ip.total
-            number += is_total
-            name = ip.name if is_total else f"—{line.label}"
-            previous = "—"
-            if line.previous is not None:
-                previous = b.add(fmt_number(line.previous), item=lf.item, what="上季度末累计", value=line.previous,
-                                 how="上季度末的累计完成（或当时的水平）", key=line.key)  # fmt: skip
-            projects[-1]["rows"].append(
-                {
-                    "no": str(number) if is_total else "",
-                    "name": ("其中：" + name) if is_total and ip.parent else name,
-                    "measure": ip.measure,
-                    "target": lf.target() if line.target_text or line.target is not None else "—",
-                    "previous": previous,
-                    "increment": lf.increment(),
-                    "value": value_cell(lf),
-                    "rate": lf.rate(),
-                    "schedule": lf.schedule(),
-                    "gap": lf.gap(signed=True),
-                    "status": line.status.value,
-                    "lead": lead_of(cfg, ip) if is_total else "",
-                    "key": line.key,
-                }
-            )
-            for flag, on in (("provisional", line.provisional), ("stale", line.stale)):
-                if on and flag not in notes:
-                    notes.append(flag)
-    texts = {
-        "provisional": "目标任务前注“暂定”的，以上级最终下达数为准。",
-        "stale": "累计完成后括注时间的，为该单位本期未报送、沿用最近一期的数据。",
-    }
-    return categories, [texts[n] for n in notes]
+def table(b: Basis, cfg: Config, report: ProgressReport) -> tuple[list[dict[str, Any]], list[str]]:
+    """附件: the 月通报's table with last quarter's cumulative and this quarter's increment."""
+
+    def quarter_columns(lf) -> dict[str, str]:
+        line = lf.line
+        previous = "—"
+        if line.previous is not None:
+            previous = b.add(fmt_number(line.previous), item=lf.item, what="上季度末累计", value=line.previous,
+                             how="上季度末的累计完成（或当时的水平）", key=line.key)  # fmt: skip
+        return {"previous": previous, "increment": lf.increment()}
+
+    return annex_table(b, cfg, report, quarter_columns)
