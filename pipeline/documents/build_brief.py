@@ -17,8 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from . import layout as L
-from .build_templates import STYLES, TEMPLATES, PStyle, _define_styles, _keep_with_next, _p
-from .ooxml import PPR_ORDER, finish, set_child, set_page
+from .build_templates import STYLES, TEMPLATES, PStyle, _define_styles, _keep_with_next, _p, save_template
+from .ooxml import PPR_ORDER, set_child, set_page
 
 TAIL_INDENT = 280  # one 4号 character
 TAIL_LINE = 440  # 22 pt: the 报尾 lines closer than the body's 28.95 pt
@@ -243,17 +243,7 @@ def build_brief(out: Path) -> Path:
     _dynamics(d)
     _attention(d)
     _tail(d)
-    finish(d)
-    core = d.core_properties
-    core.title, core.author, core.comments = (
-        "旬简报模板",
-        "民生实事调度",
-        "可在 Word/WPS 中修改措辞；双花括号内为程序填入的内容",
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "旬简报.docx"
-    d.save(str(path))
-    return path
+    return save_template(d, out, "旬简报")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,8 +21,8 @@ from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 
 from . import layout as L
-from .build_templates import STYLES, TEMPLATES, PStyle, _define_styles, _keep_with_next, _p, _table
-from .ooxml import finish, set_page
+from .build_templates import STYLES, TEMPLATES, PStyle, _define_styles, _keep_with_next, _p, _table, save_template
+from .ooxml import set_page
 
 # A picture in an exact-spaced paragraph is clipped by Word (gongwen-notes T11): its own style.
 # fmt: off
@@ -284,17 +284,7 @@ def build_summary(out: Path) -> Path:
         "表注",
     )
 
-    finish(d)
-    core = d.core_properties
-    core.title, core.author, core.comments = (
-        "季总结模板",
-        "民生实事调度",
-        "可在 Word/WPS 中修改措辞；双花括号内为程序填入的内容",
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "季总结.docx"
-    d.save(str(path))
-    return path
+    return save_template(d, out, "季总结")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -384,15 +384,20 @@ def build_notice(out: Path) -> Path:
     set_page(record)
     _record_lines(d)
 
+    return save_template(d, out, "月通报")
+
+
+def save_template(d, out: Path, name: str) -> Path:
+    """Finish a built template (公文 post-processing), label it for whoever opens it, save out/<name>.docx."""
     finish(d)
     core = d.core_properties
     core.title, core.author, core.comments = (
-        "月通报模板",
+        f"{name}模板",
         "民生实事调度",
         "可在 Word/WPS 中修改措辞；双花括号内为程序填入的内容",
     )
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "月通报.docx"
+    path = out / f"{name}.docx"
     d.save(str(path))
     return path
 
