@@ -26,6 +26,19 @@ OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 NO_MARKS = {ord(c): None for c in (OPEN, SEP, CLOSE)}
 MARKED = re.compile(f"{OPEN}(\\d+){SEP}(.*?){CLOSE}", re.S)
 
+# Numbers that are not figures: dates and periods, 期数, 文号, the trimming note of a long text,
+# an item's ordinal. Each starts where no digit stands before it: 「283月·人」 holds no date.
+_D = r"(?<![\d.])"
+NOT_FIGURES = re.compile(
+    _D + r"\d{4}年(?:\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?)?"
+    r"|" + _D + r"\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?"
+    r"|" + _D + r"\d{1,2}日"
+    r"|第\d+[期周号]|〔\d{4}〕\d+号|" + _D + r"\d{4}-(?:Q\d|W\d+|\d{2}(?:-\d)?)"
+    r"|（原文\d+字，此处节选前\d+字）"
+    r"|^\s*\d{1,3}[.．、]\s"  # an item's ordinal: 「3. 加快城镇老旧小区改造」
+)
+
+
 SCHEDULE_HOW = "已过时间 ÷ 计划完成时间，按月计（指标有起止时间或节点目标的，按其计算）"
 
 
@@ -219,8 +232,6 @@ def _rate_how(line: Line) -> str:
 
 
 def _undated(text: str) -> str:
-    from .trace import NOT_FIGURES  # trace imports this module
-
     return NOT_FIGURES.sub(" ", text)
 
 

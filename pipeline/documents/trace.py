@@ -9,28 +9,15 @@ the template, or one the code forgot to trace), so the 数据依据 shows it rat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from .basis import MARKED, NUMBER, OPEN, Basis, Figure
+from .basis import MARKED, NOT_FIGURES, NUMBER, OPEN, Basis, Figure
 
 HEADING_STYLES = ("GwTitle", "GwH1", "GwH2", "GwAnnexTitle", "GwBriefTitle", "GwChartTitle")
-
-# Numbers that are not figures: dates and periods, 期数, 文号, the trimming note of a long text,
-# an item's ordinal. Each starts where no digit stands before it: 「283月·人」 holds no date.
-_D = r"(?<![\d.])"
-NOT_FIGURES = re.compile(
-    _D + r"\d{4}年(?:\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?)?"
-    r"|" + _D + r"\d{1,2}(?:[-—至～]\d{1,2})?月(?:\d{1,2}日|[上中下]旬|份|底|末|初)?"
-    r"|" + _D + r"\d{1,2}日"
-    r"|第\d+[期周号]|〔\d{4}〕\d+号|" + _D + r"\d{4}-(?:Q\d|W\d+|\d{2}(?:-\d)?)"
-    r"|（原文\d+字，此处节选前\d+字）"
-    r"|^\s*\d{1,3}[.．、]\s"  # an item's ordinal: 「3. 加快城镇老旧小区改造」
-)
 
 
 @dataclass(frozen=True)
