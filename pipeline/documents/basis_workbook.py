@@ -81,6 +81,11 @@ def _build(wb, document: Path, basis: Basis, rows) -> None:
         for s in sources:
             everything.write_row(row_all, 0, [i, occ.number, meaning, *_source_cells(s, basis)], cell)
             row_all += 1
+    for ws in (main, everything):  # printed: A4 landscape, all columns on one page width, header on each page
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(1)
     main.freeze_panes(2, 1)
     main.autofilter(1, 0, len(rows) + 1, len(COLUMNS) - 1)
     everything.freeze_panes(2, 1)
