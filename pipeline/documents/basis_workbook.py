@@ -66,20 +66,17 @@ def _build(wb, document: Path, basis: Basis, rows) -> None:
     for i, occ in enumerate(rows, start=1):
         meaning, how, value, sources = _explain(occ, basis)
         fmt = alert if meaning.startswith("未找到") else cell
-        main.write_row(
-            i + 1,
-            0,
-            [i, occ.place.section, occ.place.where, occ.snippet, occ.number, meaning, how, value],
-            fmt,
+        _put_row(
+            main, i + 1, 0, [i, occ.place.section, occ.place.where, occ.snippet, occ.number, meaning, how, value], fmt
         )
         shown = sources[:SHOWN_SOURCES]
         more = f"\n（另有{len(sources) - len(shown)}格，见「全部来源」第{i}号）" if len(sources) > len(shown) else ""
         cols = list(zip(*[_source_cells(s, basis) for s in shown], strict=True)) if shown else [("",)] * 6
         texts = ["\n".join(c) for c in cols]
         texts[0] += more
-        main.write_row(i + 1, 8, texts, fmt)
+        _put_row(main, i + 1, 8, texts, fmt)
         for s in sources:
-            everything.write_row(row_all, 0, [i, occ.number, meaning, *_source_cells(s, basis)], cell)
+            _put_row(everything, row_all, 0, [i, occ.number, meaning, *_source_cells(s, basis)], cell)
             row_all += 1
     for ws in (main, everything):  # printed: A4 landscape, all columns on one page width, header on each page
         ws.set_paper(9)
@@ -89,6 +86,19 @@ def _build(wb, document: Path, basis: Basis, rows) -> None:
     main.freeze_panes(2, 1)
     main.autofilter(1, 0, len(rows) + 1, len(COLUMNS) - 1)
     everything.freeze_panes(2, 1)
+
+
+def _put_row(ws, row: int, col: int, values: list, fmt) -> None:
+    """write_row without its per-value type dispatch (a city's 数据依据 has half a million cells):
+    the values here are text or numbers, and text is never a formula or a link (WORKBOOK_OPTIONS)."""
+    text, number, blank = ws.write_string, ws.write_number, ws.write_blank
+    for c, v in enumerate(values, start=col):
+        if v == "":
+            blank(row, c, None, fmt)  # as write() does: a formatted empty cell, not an empty string
+        elif isinstance(v, str):
+            text(row, c, v, fmt)
+        else:
+            number(row, c, v, fmt)
 
 
 def _header(ws, columns, fmt) -> None:

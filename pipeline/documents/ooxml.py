@@ -8,13 +8,19 @@ comes out to GB/T 9704. Layout numbers come from `layout`.
 
 from __future__ import annotations
 
+from functools import cache
+
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qn
 from docx.shared import Emu
 
 from . import layout as L
+
+# python-docx's qn splits and formats its argument on every call; a rendered 附件 makes a
+# million calls with a few dozen distinct tags, so the answers are kept.
+qn = cache(_qn)
 
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
@@ -58,14 +64,20 @@ def set_child(parent, tag: str, order: list[str], **attrs: str):
     return el
 
 
+_THEME_KEYS = tuple(qn(a) for a in THEME_ATTRS)
+_SLOT_KEYS = tuple(qn(a) for a in FONT_SLOTS)
+_HINT = qn("w:hint")
+
+
 def set_fonts(rpr, name: str) -> None:
     """All four font slots to one face, theme attributes removed (they win over names), hint eastAsia."""
     rf = set_child(rpr, "rFonts", RPR_ORDER)
-    for attr in THEME_ATTRS:
-        rf.attrib.pop(qn(attr), None)
-    for attr in FONT_SLOTS:
-        rf.set(qn(attr), name)
-    rf.set(qn("w:hint"), "eastAsia")
+    attrib = rf.attrib
+    for key in _THEME_KEYS:
+        attrib.pop(key, None)
+    for key in _SLOT_KEYS:
+        attrib[key] = name
+    attrib[_HINT] = "eastAsia"
 
 
 def _rpr_font(rpr) -> str | None:
@@ -176,27 +188,52 @@ def _all_runs(doc: DocxDocument):
         yield from part.iter(qn("w:r"))
 
 
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_W_RPR, _W_RSTYLE, _W_SPACING = qn("w:rPr"), qn("w:rStyle"), qn("w:spacing")
+
+
 def fix_runs(doc: DocxDocument) -> None:
-    """Each run names its face in all four slots (East-Asian too); 3号 runs get the −0.25 pt spacing."""
+    """Each run names its face in all four slots (East-Asian too); 3号 runs get the −0.25 pt spacing.
+
+    A city's 附件 has tens of thousands of runs: the styles' faces and sizes are resolved once
+    each, and each paragraph's style once, not once per run."""
     sheet = StyleSheet(doc)
+    fonts: dict[str | None, str] = {}
+    sizes: dict[str | None, int] = {}
+    para_style: dict = {}  # paragraph element → its style id
+
+    def font_of(style: str | None) -> str:
+        if style not in fonts:
+            fonts[style] = sheet.font(style)
+        return fonts[style]
+
+    def size_of(style: str | None) -> int:
+        if style not in sizes:
+            sizes[style] = sheet.size(style)
+        return sizes[style]
+
     for r in _all_runs(doc):
-        rpr = r.find(qn("w:rPr"))
+        rpr = r.find(_W_RPR)
         if rpr is None:
             rpr = OxmlElement("w:rPr")
             r.insert(0, rpr)
         p = r.getparent()
-        while p is not None and p.tag != qn("w:p"):
+        while p is not None and p.tag != _W_P:
             p = p.getparent()
-        pstyle = None
-        if p is not None:
-            ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            pstyle = ps.get(qn("w:val")) if ps is not None else None
-        rstyle_el = rpr.find(qn("w:rStyle"))
-        rstyle = rstyle_el.get(qn("w:val")) if rstyle_el is not None else None
-        font = _rpr_font(rpr) or (sheet.font(rstyle) if rstyle else None) or sheet.font(pstyle)
+        if p is None:
+            pstyle = None
+        elif p in para_style:
+            pstyle = para_style[p]
+        else:
+            ps = p.find(_W_PPR)
+            ps = ps.find(_W_PSTYLE) if ps is not None else None
+            pstyle = para_style[p] = ps.get(_W_VAL) if ps is not None else None
+        rstyle_el = rpr.find(_W_RSTYLE)
+        rstyle = rstyle_el.get(_W_VAL) if rstyle_el is not None else None
+        font = _rpr_font(rpr) or (font_of(rstyle) if rstyle else None) or font_of(pstyle)
         set_fonts(rpr, font)
-        size = _rpr_size(rpr) or (sheet.size(rstyle) if rstyle else None) or sheet.size(pstyle)
-        if size == L.BODY_SZ and rpr.find(qn("w:spacing")) is None:
+        size = _rpr_size(rpr) or (size_of(rstyle) if rstyle else None) or size_of(pstyle)
+        if size == L.BODY_SZ and rpr.find(_W_SPACING) is None:
             set_child(rpr, "spacing", RPR_ORDER, val=L.CHAR_SPACING)
 
 

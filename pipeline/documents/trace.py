@@ -9,13 +9,16 @@ the template, or one the code forgot to trace), so the 数据依据 shows it rat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 
 from .basis import MARKED, NOT_FIGURES, NUMBER, OPEN, Basis, Figure
+from .ooxml import qn
+
+_W_P, _W_T, _W_TBL, _W_TR, _W_TC, _W_VAL = (qn(t) for t in ("w:p", "w:t", "w:tbl", "w:tr", "w:tc", "w:val"))
+_W_SDT, _W_SDT_CONTENT, _W_PSTYLE_PATH = qn("w:sdt"), qn("w:sdtContent"), qn("w:pPr") + "/" + qn("w:pStyle")
 
 HEADING_STYLES = ("GwTitle", "GwH1", "GwH2", "GwAnnexTitle", "GwBriefTitle", "GwChartTitle")
 
@@ -41,9 +44,7 @@ def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
     """Every number of the filled document `doc` (python-docx), marks removed in place."""
     masked_names = sorted({n for n in names if n}, key=len, reverse=True)
     found: list[Occurrence] = []
-    for ts, place_of, loose in _blocks(doc):
-        text, spans = _unmark(ts)
-        place = place_of(text)
+    for text, spans, place, loose in _blocks(doc):
         for start, end, fid in spans:
             fig = basis.figures[fid]
             # a figure is its own numbers (「283月·人」 is 283); in a phrase, dates are no figures
@@ -52,10 +53,10 @@ def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
                 found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, start, end), fig))
         if not loose:
             continue
-        rest = _mask(text, [(a, b) for a, b, _ in spans], [])
-        if not any(ch.isdigit() for ch in rest):
+        traced = [(a, b) for a, b, _ in spans]
+        if not any(ch.isdigit() for ch in _mask(text, traced, [])):
             continue  # most cells hold only marked figures: no need to look for names in them
-        masked = _mask(text, [(a, b) for a, b, _ in spans], masked_names)
+        masked = _mask(text, traced, masked_names)
         for m in NUMBER.finditer(masked):
             found.append(Occurrence(place, m.group(0).replace(",", ""), _snippet(text, m.start(), m.end())))
     return found
@@ -66,6 +67,9 @@ def _unmark(ts: list) -> tuple[str, list[tuple[int, int, int]]]:
     text, spans = "", []
     for t in ts:
         raw = t.text or ""
+        if OPEN not in raw:
+            text += raw
+            continue
         pos = 0
         for m in MARKED.finditer(raw):
             text += raw[pos : m.start()]
@@ -73,14 +77,17 @@ def _unmark(ts: list) -> tuple[str, list[tuple[int, int, int]]]:
             text += m.group(2)
             pos = m.end()
         text += raw[pos:]
-        if OPEN in raw:
-            t.text = MARKED.sub(r"\2", raw)
+        t.text = MARKED.sub(r"\2", raw)
     return text, spans
 
 
-def _blocks(doc):
-    """(the w:t elements of a paragraph or table cell, a function giving its Place, whether numbers
-    outside marks count), in order: the body (content controls included), then headers and footers.
+Block = tuple[str, list[tuple[int, int, int]], Place, bool]
+
+
+def _blocks(doc) -> Iterator[Block]:
+    """(the text of a paragraph or table cell with its marks removed, where its figures stand,
+    its Place, whether numbers outside marks count), in order: the body (content controls
+    included), then headers and footers. Each block's marks are removed from the document.
 
     A table's 序号 column holds ordinals: its marks are read and removed, its own digits skipped."""
     state = {"section": "", "n": 0}
@@ -91,56 +98,50 @@ def _blocks(doc):
         kind = {RT.HEADER: "页眉", RT.FOOTER: "页脚"}.get(rel.reltype)
         if kind is None or rel.is_external:
             continue
-        for p in rel.target_part.element.iter(qn("w:p")):
-            ts = list(p.iter(qn("w:t")))
+        for p in rel.target_part.element.iter(_W_P):
+            ts = list(p.iter(_W_T))
             if any(OPEN in (t.text or "") for t in ts):
-                yield ts, (lambda text, kind=kind: Place(kind, kind, text)), True
+                text, spans = _unmark(ts)
+                yield text, spans, Place(kind, kind, text), True
 
 
-def _body_blocks(container, state):
+def _body_blocks(container, state) -> Iterator[Block]:
     for child in container.iterchildren():
-        if child.tag == qn("w:sdt"):  # a content control wraps paragraphs or tables
-            content = child.find(qn("w:sdtContent"))
+        if child.tag == _W_SDT:  # a content control wraps paragraphs or tables
+            content = child.find(_W_SDT_CONTENT)
             if content is not None:
                 yield from _body_blocks(content, state)
-        elif child.tag == qn("w:p"):
-            ts = list(child.iter(qn("w:t")))
+        elif child.tag == _W_P:
+            ts = list(child.iter(_W_T))
             if not any((t.text or "").strip() for t in ts):
                 continue
             state["n"] += 1
-            style = child.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            if style is not None and style.get(qn("w:val")) in HEADING_STYLES:
-                state["section"] = _clean("".join(t.text or "" for t in ts)).strip()
-            place = Place(state["section"], f"正文第{state['n']}段", "")
-            yield ts, (lambda text, place=place: Place(place.section, place.where, text)), True
-        elif child.tag == qn("w:tbl"):
+            text, spans = _unmark(ts)
+            style = child.find(_W_PSTYLE_PATH)
+            if style is not None and style.get(_W_VAL) in HEADING_STYLES:
+                state["section"] = text.strip()
+            yield text, spans, Place(state["section"], f"正文第{state['n']}段", text), True
+        elif child.tag == _W_TBL:
             yield from _table_blocks(child, state["section"])
 
 
-def _table_blocks(tbl, section: str):
-    rows = tbl.findall(qn("w:tr"))
+def _table_blocks(tbl, section: str) -> Iterator[Block]:
+    rows = tbl.findall(_W_TR)
     if not rows:
         return
-    header = [_clean(_text(tc)).strip() for tc in rows[0].findall(qn("w:tc"))]
+    header: list[str] = []
     for r, tr in enumerate(rows, start=1):
-        cells = tr.findall(qn("w:tc"))
-        texts = [_clean(_text(tc)).strip() for tc in cells]
+        cells = [_unmark(list(tc.iter(_W_T))) for tc in tr.findall(_W_TC)]
+        texts = [text.strip() for text, _ in cells]
+        if r == 1:
+            header = texts
         subject = next((c for c in texts if c and not NUMBER.fullmatch(c) and c != "—"), "")
-        for c, tc in enumerate(cells):
-            column = header[c] if c < len(header) else f"第{c + 1}列"
-            ts = list(tc.iter(qn("w:t")))
+        for c, (text, spans) in enumerate(cells):
             if not texts[c]:
                 continue
+            column = header[c] if c < len(header) else f"第{c + 1}列"
             where = "表头" if r == 1 else f"表格第{r}行「{_short(subject)}」·「{column}」列"
-            yield ts, (lambda text, where=where: Place(section, where, text)), column != "序号"
-
-
-def _text(el) -> str:
-    return "".join(t.text or "" for t in el.iter(qn("w:t")))
-
-
-def _clean(text: str) -> str:
-    return MARKED.sub(r"\2", text)
+            yield text, spans, Place(section, where, text), column != "序号"
 
 
 def _short(text: str, n: int = 24) -> str:
@@ -152,17 +153,24 @@ def _mask(text: str, spans: list[tuple[int, int]], names: list[str]) -> str:
 
     Names and non-figures are both found in the text as it stands, so a name holding a date
     (《萧县2023年实施50项民生实事》) and a date followed by a name (「2023年4月通报」) both go."""
-    blank = [False] * len(text)
-    for a, b in spans:
-        blank[a:b] = [True] * (b - a)
+    cuts = list(spans)
     for name in names:
         at = text.find(name)
         while at >= 0:
-            blank[at : at + len(name)] = [True] * len(name)
+            cuts.append((at, at + len(name)))
             at = text.find(name, at + len(name))
-    for m in NOT_FIGURES.finditer(text):
-        blank[m.start() : m.end()] = [True] * (m.end() - m.start())
-    return "".join(" " if hide else ch for ch, hide in zip(text, blank, strict=True))
+    cuts.extend(m.span() for m in NOT_FIGURES.finditer(text))
+    if not cuts:
+        return text
+    out, pos = [], 0
+    for a, b in sorted(cuts):
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        out += (text[pos:a], " " * (b - a))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _snippet(text: str, start: int, end: int, width: int = 24) -> str:
