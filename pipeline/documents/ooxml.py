@@ -12,6 +12,7 @@ from functools import cache
 
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn as _qn
 from docx.shared import Emu
@@ -367,7 +368,15 @@ def repeat_header_rows(doc: DocxDocument) -> None:
 
 # -- the 版头 ---------------------------------------------------------------------------------
 def paragraphs_with_style(doc: DocxDocument, style_name: str):
-    return [p for p in doc.paragraphs if p.style is not None and p.style.name == style_name]
+    """The body's paragraphs of the named style, as python-docx's `p.style` would resolve them
+    (no style, or an id the document lacks: the default paragraph style) without resolving a
+    style object per paragraph, which walks the style sheet each time."""
+    styles = [s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH]
+    wanted = {s.style_id for s in styles if s.name == style_name}
+    known = {s.style_id for s in styles}
+    default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    plain = default is not None and default.name == style_name
+    return [p for p in doc.paragraphs if (p._p.style in wanted) or (plain and p._p.style not in known)]
 
 
 def fit_issuer_mark(doc: DocxDocument, style_name: str = "发文机关标志", size_pt: float | None = None) -> None:
