@@ -69,6 +69,9 @@ def render(figures: dict) -> str:
     names = list(runs[0]["documents"])
     for name in names:
         out.append(line(name, [_s(r["documents"].get(name)) for r in runs]))
+    if names:
+        shown = [_s(r["times"].get("basis")) if r["documents"] else "—" for r in runs]
+        out.append(line("  其中写各材料的数据依据表", shown))
     out.append(line("合计", [_s(_total(r)) for r in runs]))
     if any(not r["documents"] for r in runs):
         out.append("  （「—」：该场景只测读取、校验、入账和校验报告；make bench FULL=1 时每个场景都出汇总表和材料）")

@@ -45,6 +45,8 @@ def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
     assert {key for _, key, _ in STAGES} - {"passing"} <= set(run["times"])
     assert {"ingest", "reports", "analytics", "summary"} <= set(run["times"])
     assert {"旬简报", "月通报", "季总结"} <= set(run["documents"]), run["documents"]
+    # the 数据依据 workbooks are written inside the documents' time, so they take part of it
+    assert 0 < run["times"]["basis"] < sum(run["documents"].values())
     again, _ = make_inputs(cfg, text, scenario, tmp_path / "cache", workers=1)
     assert again == inputs  # made once, then reused
     run.update(unzip_s=0.5, simulate_s=0.0, pandas_read_s=9.0, pandas_sample=10)
@@ -52,7 +54,7 @@ def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
     assert all(isinstance(figures[k], (int, float)) for k in KEYS if figures[k] is not None)
     assert figures["growth_2x"] == 1.0 and figures["pandas_sample"] == 10
     text = render(figures)
-    assert "读取+校验+入账" in text and "目标 ≤4" in text and "月通报" in text
+    assert "读取+校验+入账" in text and "目标 ≤4" in text and "月通报" in text and "数据依据表" in text
     bare = {
         **run,
         "documents": {},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import stages
 from ..model import Source
 from ..reports import save_workbook
 from .basis import Basis
@@ -45,8 +46,11 @@ def write_basis(document: Path, basis: Basis) -> Path:
     """The workbook of `basis.occurrences` (traced while `document` was rendered), beside it."""
     rows = basis.occurrences
     path = basis_path(document)
+    began = stages.clock()  # make bench shows it apart: at city scale it is half a document's time
     # WORKBOOK_OPTIONS (through save_workbook): a unit's 「=cmd|…」 stays text, never a formula
-    return save_workbook(path, lambda wb: _build(wb, document, basis, rows))
+    saved = save_workbook(path, lambda wb: _build(wb, document, basis, rows))
+    stages.add("basis", began)
+    return saved
 
 
 def _build(wb, document: Path, basis: Basis, rows) -> None:
