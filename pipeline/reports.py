@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from . import messages
+from .collector import collector_paused
 from .config import Config
 from .findings import ERROR, Finding
 from .forms import WORKBOOK_OPTIONS, display_width
@@ -39,11 +40,12 @@ def save_workbook(path: Path, build: Callable[[xlsxwriter.Workbook], None]) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"~tmp-{path.name}")
     try:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        try:
-            build(wb)
-        finally:
-            wb.close()
+        with collector_paused():  # a city's workbooks hold 100,000s of cells until close()
+            wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+            try:
+                build(wb)
+            finally:
+                wb.close()
         _replace(tmp, path)
     except (PermissionError, FileCreateError):
         tmp.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate, InlineImage
 
+from ..collector import collector_paused
 from ..errors import Problem, UserError
 from . import ooxml
 from .basis import CLOSE, MARKED, NO_MARKS, OPEN, SEP, Basis
@@ -204,6 +205,13 @@ def render_docx(
 
     With a marking `basis` (the context was built with it), every number of the filled document
     is traced into `basis.occurrences` and the marks are removed before saving."""
+    with collector_paused():  # a city's 附件: 60,000 runs, all alive until the file is saved
+        return _render_docx(template, context, out, preprinted=preprinted, basis=basis, names=names)
+
+
+def _render_docx(
+    template: Path, context: Mapping[str, Any], out: Path, *, preprinted: bool, basis: Basis | None, names
+) -> Path:
     if not template.exists():
         raise UserError(f"找不到模板文件「{template}」。请从 templates/ 文件夹恢复它，或检查文件名。")
     name = template.name
