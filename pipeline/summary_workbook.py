@@ -195,6 +195,10 @@ class _Writer:
         self.f = Formats(wb, report.decimals)
         self.as_of = dt.date.fromisoformat(report.as_of)
         self.units_by_code = {u.code: u for u in cfg.units}
+        self.area_units: dict[str | None, str] = {}  # area code → the area-kind unit that reports it
+        for u in cfg.units:
+            if u.kind == "area":
+                self.area_units.setdefault(u.area, u.code)  # the first, as Config.area_reporter
         self.line_names = {line.key: self._line_name(ind, line) for ind, line in report.lines()}
         self.ordered = sorted(report.indicators, key=lambda i: (i.category_order, i.project_number))
 
@@ -209,6 +213,10 @@ class _Writer:
     def unit_name(self, code: str) -> str:
         unit = self.units_by_code.get(code)
         return unit.name if unit else code
+
+    def area_reporter(self, area_code: str) -> str | None:
+        """Config.area_reporter from a dict (that one scans the units: 30 ms for the 5,700 area lines)."""
+        return self.area_units.get(area_code)
 
     def _line_name(self, ind: IndicatorProgress, line: Line) -> str:
         return f"{ind.name}（{line.label}）" if line.area_code and line.label else ind.name
@@ -456,20 +464,29 @@ class _Writer:
     def unit_lines(self) -> list[tuple[str, IndicatorProgress, Line]]:
         """Each reporting unit's lines, in config order: an area unit its area's line; a department
         its indicator totals, and the area lines no area unit reports (the 市直 part)."""
+        # per indicator, once (speed fix: worked out for each unit this took 45 ms at 150 units):
+        # its reporters as a set, its area lines by area, and the lines no area unit reports
+        reporters = {ind.indicator_id: set(ind.reporters) for ind in self.ordered}
+        by_area: dict[str, dict[str | None, list[Line]]] = {}
+        unreported: dict[str, list[Line]] = {}
+        for ind in self.ordered:
+            mine = by_area[ind.indicator_id] = {}
+            for a in ind.areas:
+                mine.setdefault(a.area_code, []).append(a)
+            reported = {
+                a.area_code for a in ind.areas if self.area_reporter(a.area_code or "") in reporters[ind.indicator_id]
+            }
+            unreported[ind.indicator_id] = [a for a in ind.areas if a.area_code not in reported] if reported else []
         out = []
         for unit in self.cfg.units:
             for ind in self.ordered:
-                if unit.code not in ind.reporters:
+                if unit.code not in reporters[ind.indicator_id]:
                     continue
                 if unit.kind == "area":
-                    out += [(unit.code, ind, a) for a in ind.areas if a.area_code == unit.area]
+                    out += [(unit.code, ind, a) for a in by_area[ind.indicator_id].get(unit.area, ())]
                     continue
                 out.append((unit.code, ind, ind.total))
-                reported = {
-                    a.area_code for a in ind.areas if self.cfg.area_reporter(a.area_code or "") in ind.reporters
-                }
-                if reported:
-                    out += [(unit.code, ind, a) for a in ind.areas if a.area_code not in reported]
+                out += [(unit.code, ind, a) for a in unreported[ind.indicator_id]]
         return out
 
     def units(self) -> None:
@@ -539,7 +556,7 @@ class _Writer:
             ws.write_string(row, 2, "合计" if total else _plain(line.label), f.bold_text if total else f.center)
             ws.write_string(row, 3, _plain(ind.measure), f.center)
             col = self.write_figures(ws, row, 4, ind, line, bold=total)
-            reporter = self.cfg.area_reporter(line.area_code) if line.area_code else None
+            reporter = self.area_reporter(line.area_code) if line.area_code else None
             who = self.unit_name(reporter) if reporter and reporter in ind.reporters else ind.lead
             ws.write_string(row, col, _plain(who), f.text)
             ws.set_row(row, _fit(ws_widths(columns), {0: ind.project_title, 1: ind.name, 4: line.target_text}))

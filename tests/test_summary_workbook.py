@@ -295,3 +295,19 @@ def test_converts_to_pdf(path, tmp_path, libreoffice):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "城镇新增就业" in text and "截至4月下旬" in text and "第 1 页" in text
+
+
+def test_area_reporter_is_the_first_area_unit_of_the_area(tmp_path):
+    """The 分区域 sheet names an area's reporting unit from a dict: the first area unit of that area,
+    as Config.area_reporter; an area no unit reports has none, a department never counts."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    units = [*F.CONFIG["units"], {"code": "town-jia-2", "name": "甲镇另一单位", "kind": "area", "area": "jia"}]
+    cfg = F.config(units=units)
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, cfg, F.report(), sheet_names(cfg))
+    wb.close()
+    assert [w.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
+    assert [cfg.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
