@@ -311,3 +311,24 @@ def test_area_reporter_is_the_first_area_unit_of_the_area(tmp_path):
     wb.close()
     assert [w.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
     assert [cfg.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
+
+
+def test_row_height_fits_the_tallest_wrapped_text(tmp_path):
+    """A row is as tall as its tallest text: 13 points a line + 5, at least 18, at most 400; a column
+    of width w holds w − 1 columns of text, a CJK character taking two. Heights are kept per text
+    and width, so the second ask gives the same answer."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, F.config(), F.report(), sheet_names(F.config()))
+    wb.close()
+    widths = [10, 4, 22]
+    # 「甲」×20 = 40 columns in 9 → 5 lines → 70; 「abcdefg」 7 in 3 → 3 lines → 44
+    assert w.fit(widths, {0: "甲" * 20, 1: "abcdefg"}) == 70
+    assert w.fit(widths, {1: "abcdefg", 0: "甲" * 20}) == 70
+    assert w.fit(widths, {0: "甲" * 20}) == 70  # from what was kept
+    assert w.fit(widths, {0: "ab", 1: "", 2: None}) == 18.0  # one line each: the 18-point floor
+    assert w.fit(widths, {1: "abcd"}) == 31  # 4 in 3 → 2 lines
+    assert w.fit(widths, {0: "甲" * 1000}) == 400  # 223 lines, capped
