@@ -332,3 +332,29 @@ def test_row_height_fits_the_tallest_wrapped_text(tmp_path):
     assert w.fit(widths, {0: "ab", 1: "", 2: None}) == 18.0  # one line each: the 18-point floor
     assert w.fit(widths, {1: "abcd"}) == 31  # 4 in 3 → 2 lines
     assert w.fit(widths, {0: "甲" * 1000}) == 400  # 223 lines, capped
+
+
+def test_a_line_shows_the_same_figures_on_every_sheet(wb):
+    """A line's figures are worked out once and written wherever the line appears: the 合计 of
+    老旧小区改造 (12 = 5 + 4 + 3 个; 5 from 4月下旬, so no 本期新增 and no 完成率) on 总表 and,
+    bold, on 分乡镇; 甲镇's 水质优良率 line on 分单位 (甲镇人民政府 reports it) and on 分乡镇."""
+    figures = ["年度目标", "累计完成", "本期新增", "完成率", "序时进度", GAP_HEAD, "状态", "灯", "数据期别"]
+    main = main_row(wb, "老旧小区改造")
+    old = [main[h] for h in figures]
+    areas = [r for r in wb["分乡镇"].iter_rows(min_row=4) if r[1].value == "老旧小区改造" and r[2].value == "合计"]
+    total = list(areas[0][4:13])
+    expected = [12, 5, "—", "—", pytest.approx(0.417), "—", "未报送", "—", "截至4月下旬"]
+    assert [c.value for c in old] == [c.value for c in total] == expected
+    assert [c.number_format for c in old] == [c.number_format for c in total]
+    assert [c.font.b for c in total] == [True, True, False, False, True, False, False, False, False]
+    assert not any(c.font.b for c in old)
+    assert old[1].font.i and total[1].font.i  # the carried-forward figure, grey italic on both
+
+    def jia(ws, col: int, first: int):
+        row = next(r for r in ws.iter_rows(min_row=4) if r[col].value == "水质优良率" and r[col + 1].value == "甲镇")
+        return [
+            (c.value, c.number_format, c.font.b, c.font.i, c.font.color and c.font.color.rgb)
+            for c in row[first : first + 9]
+        ]
+
+    assert jia(wb["分单位"], 3, 6) == jia(wb["分乡镇"], 1, 4)
