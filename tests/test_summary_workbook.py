@@ -386,3 +386,18 @@ def test_the_collector_is_as_it_was_after_writing(tmp_path, monkeypatch):
     with pytest.raises(PermissionError):
         write_summary(F.config(), F.report(), tmp_path / "c.xlsx")
     assert gc.isenabled()
+
+
+def test_text_from_units_is_cleaned_once_per_text(tmp_path):
+    """Control characters out, at most Excel's 32,000 characters kept; a text asked again is the same."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, F.config(), F.report(), sheet_names(F.config()))
+    wb.close()
+    assert w.clean("甲\x00乙\x1f丙\t丁\n") == "甲乙丙\t丁\n"  # tab and line feed stay
+    assert len(w.clean("a" * 40000)) == 32000
+    assert w.clean("a" * 40000) is w.clean("a" * 40000)
+    assert w.clean(None) == ""
