@@ -11,8 +11,11 @@ decimals the config and the units wrote them with. A line with no figure says wh
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,17 +187,44 @@ def write_summary(cfg: Config, report: ProgressReport, path: Path) -> Path:
             }
         )
 
-    save_workbook(path, build)
+    with collector_paused():
+        save_workbook(path, build)
     return path
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the workbook is built and written, back as it was after.
+
+    xlsxwriter keeps every cell as a small object until close(): at city scale 170,000 of them, so
+    the collector, which runs as objects pile up, went through all of them and the report three
+    times over (0.3-0.45 s of 1.3 s) and found nothing to free: the workbook only becomes garbage
+    after close(). Reference counting frees everything else meanwhile; once the collector is back
+    its first (young-generation) pass frees the closed workbook, about 0.1 s, where before it
+    waited for a later full pass. Peak memory is the same (88 MB at city scale either way)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class _Writer:
     def __init__(self, wb, cfg: Config, report: ProgressReport, names: SheetNames) -> None:
         self.wb, self.cfg, self.r, self.names = wb, cfg, report, names
         self._decimals: dict[str, int] = {}
+        self._heights: dict[tuple[str, float], float] = {}
+        self._clean: dict[str, str] = {}
+        self._figures: dict[tuple[int, bool], tuple[Line, IndicatorProgress, tuple]] = {}
         self.f = Formats(wb, report.decimals)
         self.as_of = dt.date.fromisoformat(report.as_of)
         self.units_by_code = {u.code: u for u in cfg.units}
+        self.area_units: dict[str | None, str] = {}  # area code → the area-kind unit that reports it
+        for u in cfg.units:
+            if u.kind == "area":
+                self.area_units.setdefault(u.area, u.code)  # the first, as Config.area_reporter
         self.line_names = {line.key: self._line_name(ind, line) for ind, line in report.lines()}
         self.ordered = sorted(report.indicators, key=lambda i: (i.category_order, i.project_number))
 
@@ -206,9 +236,21 @@ class _Writer:
         schedule = fmt_number(self.r.schedule_pct, self.r.decimals)
         return f"（截至{cn_date(self.as_of)}，序时进度{schedule}%）"
 
+    def clean(self, text: str) -> str:
+        """`_plain`, once per text: the 分单位 and 分区域 sheets repeat each project's title, name and
+        measure on every unit's and area's row (speed fix: 51,000 regex passes at city scale)."""
+        known = self._clean.get(text)
+        if known is None:
+            known = self._clean[text] = _plain(text)
+        return known
+
     def unit_name(self, code: str) -> str:
         unit = self.units_by_code.get(code)
         return unit.name if unit else code
+
+    def area_reporter(self, area_code: str) -> str | None:
+        """Config.area_reporter from a dict (that one scans the units: 30 ms for the 5,700 area lines)."""
+        return self.area_units.get(area_code)
 
     def _line_name(self, ind: IndicatorProgress, line: Line) -> str:
         return f"{ind.name}（{line.label}）" if line.area_code and line.label else ind.name
@@ -294,6 +336,27 @@ class _Writer:
             },
         )
 
+    def fit(self, widths: list[float], texts: dict[int, str]) -> float:
+        """A row height that shows every wrapped text in full (one line: 18 points).
+
+        Each text is measured once per column width: the same project titles, names and targets
+        come back on thousands of rows (speed fix: 11,476 rows at city scale have 378 different
+        texts and widths; measuring each row again took 0.1 s, now 15 ms)."""
+        best = 18.0
+        for c, text in texts.items():
+            h = self.height(text, widths[c])
+            if h > best:  # as max(18.0, …): the first of equal heights
+                best = h
+        return best
+
+    def height(self, text: str, width: float) -> float:
+        """`_height`, once per text and column width."""
+        key = (text, width)
+        known = self._heights.get(key)
+        if known is None:
+            known = self._heights[key] = _height(text, width)
+        return known
+
     # -- one line's figures ----------------------------------------------------------------------
     def decimals(self, ind: IndicatorProgress) -> int:
         """The precision of the indicator's numbers as the config and the units wrote them.
@@ -310,40 +373,61 @@ class _Writer:
 
     def write_figures(self, ws, row: int, col: int, ind: IndicatorProgress, line: Line, bold: bool = False) -> int:
         """年度目标, 累计完成, 本期新增, 完成率, 序时进度, 较序时, 状态, 灯, 数据期别 from `col`; returns the next column."""
+        for c, (number, value, fmt) in enumerate(self.figure_cells(ind, line, bold), start=col):
+            if number:
+                ws.write_number(row, c, value, fmt)
+            else:
+                ws.write_string(row, c, value, fmt)
+        return col + 9
+
+    def figure_cells(
+        self, ind: IndicatorProgress, line: Line, bold: bool = False
+    ) -> tuple[tuple[bool, object, object], ...]:
+        """The cells `write_figures` writes, each (is a number, value, format), worked out once per
+        line and weight: the 分单位 and 分区域 sheets show the same 5,700 area lines at city scale
+        (speed fix: 11,476 rows, 5,778 lines and weights; 108 ms → 65 ms)."""
+        key = (id(line), bold)
+        known = self._figures.get(key)
+        # keyed by id: the entry holds the line, so no other object takes that id meanwhile
+        if known is not None and known[0] is line and known[1] is ind:
+            return known[2]
         f, d = self.f, self.decimals(ind)
+        cells: list[tuple[bool, object, object]] = []
         # 年度目标: a plain number as a number; wording (暂定4980, 在96.4%基础上持续改善) as text
         plain = line.target is not None and line.target_text.strip() in ("", fmt_number(line.target))
         if plain:
-            ws.write_number(row, col, round_half_up(line.target, d), f.number(d, bold=bold))
+            cells.append((True, round_half_up(line.target, d), f.number(d, bold=bold)))
         else:
-            ws.write_string(row, col, _plain(line.target_text) or DASH, f.center)
+            cells.append((False, _plain(line.target_text) or DASH, f.center))
         # 累计完成: the value, or the stage, or the word that says why there is none
         if line.value is not None:
-            ws.write_number(row, col + 1, round_half_up(line.value, d), f.number(d, stale=line.stale, bold=bold))
+            cells.append((True, round_half_up(line.value, d), f.number(d, stale=line.stale, bold=bold)))
         elif line.stage:
-            ws.write_string(row, col + 1, _plain(line.stage), f.stale if line.stale else f.center)
+            cells.append((False, _plain(line.stage), f.stale if line.stale else f.center))
         elif line.status in NO_FIGURE:
-            ws.write_string(row, col + 1, line.status.value, f.word)
+            cells.append((False, line.status.value, f.word))
         else:
-            ws.write_string(row, col + 1, DASH, f.center)
+            cells.append((False, DASH, f.center))
         # 本期新增: never for a stale figure (it is not this period's)
         if line.increment is not None and not line.stale:
-            ws.write_number(row, col + 2, round_half_up(line.increment, d), f.number(d, bold=bold))
+            cells.append((True, round_half_up(line.increment, d), f.number(d, bold=bold)))
         else:
-            ws.write_string(row, col + 2, DASH, f.center)
-        for c, pct in ((col + 3, line.rate_pct), (col + 4, line.schedule_pct)):
+            cells.append((False, DASH, f.center))
+        for pct in (line.rate_pct, line.schedule_pct):
             if pct is None:
-                ws.write_string(row, c, DASH, f.center)
+                cells.append((False, DASH, f.center))
             else:
-                ws.write_number(row, c, round_half_up(pct / 100, self.r.decimals + 2), f.percent(bold))
+                cells.append((True, round_half_up(pct / 100, self.r.decimals + 2), f.percent(bold)))
         if line.gap_pp is None:
-            ws.write_string(row, col + 5, DASH, f.center)
+            cells.append((False, DASH, f.center))
         else:
-            ws.write_number(row, col + 5, round_half_up(line.gap_pp, self.r.decimals), f.gap(bold))
-        ws.write_string(row, col + 6, line.status.value, f.center)
-        ws.write_string(row, col + 7, line.light.value, f.center)
-        ws.write_string(row, col + 8, self.data_period(line), f.stale if line.stale else f.center)
-        return col + 9
+            cells.append((True, round_half_up(line.gap_pp, self.r.decimals), f.gap(bold)))
+        cells.append((False, line.status.value, f.center))
+        cells.append((False, line.light.value, f.center))
+        cells.append((False, self.data_period(line), f.stale if line.stale else f.center))
+        out = tuple(cells)
+        self._figures[key] = (line, ind, out)
+        return out
 
     def data_period(self, line: Line) -> str:
         label = period_text(line.value_period)
@@ -392,6 +476,7 @@ class _Writer:
         rows = self.ordered
         title = self.title(self.cfg.reporting.summary_name)
         ws = self.sheet(self.names.main, title, columns, len(rows), freeze_cols=4)
+        widths = ws_widths(columns)
         f = self.f
         for i, ind in enumerate(rows):
             row = FIRST_ROW + i
@@ -411,7 +496,7 @@ class _Writer:
             remark = "；".join(x for x in (*who, self.remark(ind, ind.total)) if x)
             ws.write_string(row, col, remark, f.text)
             texts = {0: ind.category, 2: ind.project_title, 3: name, 5: ind.lead, 6: ind.total.target_text, col: remark}
-            ws.set_row(row, _fit(ws_widths(columns), texts))
+            ws.set_row(row, self.fit(widths, texts))
         last = FIRST_ROW + len(rows) - 1
         self.data_bars(ws, FIRST_ROW, last, 9)
         self.lights(ws, FIRST_ROW, last, 12, 13)
@@ -456,20 +541,29 @@ class _Writer:
     def unit_lines(self) -> list[tuple[str, IndicatorProgress, Line]]:
         """Each reporting unit's lines, in config order: an area unit its area's line; a department
         its indicator totals, and the area lines no area unit reports (the 市直 part)."""
+        # per indicator, once (speed fix: worked out for each unit this took 45 ms at 150 units):
+        # its reporters as a set, its area lines by area, and the lines no area unit reports
+        reporters = {ind.indicator_id: set(ind.reporters) for ind in self.ordered}
+        by_area: dict[str, dict[str | None, list[Line]]] = {}
+        unreported: dict[str, list[Line]] = {}
+        for ind in self.ordered:
+            mine = by_area[ind.indicator_id] = {}
+            for a in ind.areas:
+                mine.setdefault(a.area_code, []).append(a)
+            reported = {
+                a.area_code for a in ind.areas if self.area_reporter(a.area_code or "") in reporters[ind.indicator_id]
+            }
+            unreported[ind.indicator_id] = [a for a in ind.areas if a.area_code not in reported] if reported else []
         out = []
         for unit in self.cfg.units:
             for ind in self.ordered:
-                if unit.code not in ind.reporters:
+                if unit.code not in reporters[ind.indicator_id]:
                     continue
                 if unit.kind == "area":
-                    out += [(unit.code, ind, a) for a in ind.areas if a.area_code == unit.area]
+                    out += [(unit.code, ind, a) for a in by_area[ind.indicator_id].get(unit.area, ())]
                     continue
                 out.append((unit.code, ind, ind.total))
-                reported = {
-                    a.area_code for a in ind.areas if self.cfg.area_reporter(a.area_code or "") in ind.reporters
-                }
-                if reported:
-                    out += [(unit.code, ind, a) for a in ind.areas if a.area_code not in reported]
+                out += [(unit.code, ind, a) for a in unreported[ind.indicator_id]]
         return out
 
     def units(self) -> None:
@@ -484,19 +578,22 @@ class _Writer:
         ]
         rows = self.unit_lines()
         ws = self.sheet(self.names.units, self.title("重点民生实事分单位进展情况"), columns, len(rows), freeze_cols=2)
+        widths = ws_widths(columns)
         f = self.f
+        clean = self.clean
         for i, (code, ind, line) in enumerate(rows):
             row = FIRST_ROW + i
             ret = self.r.returns.get(code)
-            ws.write_string(row, 0, self.unit_name(code), f.text)
+            unit = self.unit_name(code)
+            ws.write_string(row, 0, unit, f.text)
             ws.write_string(row, 1, ret.status.value if ret else DASH, f.center)
-            ws.write_string(row, 2, _plain(ind.project_title), f.text)
-            ws.write_string(row, 3, _plain(f"其中：{ind.name}" if ind.parent else ind.name), f.text)
-            ws.write_string(row, 4, _plain(line.label) if line.area_code else "", f.center)
-            ws.write_string(row, 5, _plain(ind.measure), f.center)
+            ws.write_string(row, 2, clean(ind.project_title), f.text)
+            ws.write_string(row, 3, clean(f"其中：{ind.name}" if ind.parent else ind.name), f.text)
+            ws.write_string(row, 4, clean(line.label) if line.area_code else "", f.center)
+            ws.write_string(row, 5, clean(ind.measure), f.center)
             self.write_figures(ws, row, 6, ind, line)
-            texts = {0: self.unit_name(code), 2: ind.project_title, 3: ind.name, 6: line.target_text}
-            ws.set_row(row, _fit(ws_widths(columns), texts))
+            texts = {0: unit, 2: ind.project_title, 3: ind.name, 6: line.target_text}
+            ws.set_row(row, self.fit(widths, texts))
         last = FIRST_ROW + len(rows) - 1
         self.data_bars(ws, FIRST_ROW, last, 9)
         self.lights(ws, FIRST_ROW, last, 12, 13)
@@ -530,19 +627,22 @@ class _Writer:
         ws = self.sheet(
             self.names.areas, self.title(f"重点民生实事分{what}进展情况"), columns, len(rows), freeze_cols=3
         )
+        widths = ws_widths(columns)
         f = self.f
+        clean = self.clean
+        reporters = {ind.indicator_id: set(ind.reporters) for ind in self.ordered}
         for i, (ind, line) in enumerate(rows):
             row = FIRST_ROW + i
             total = line is ind.total
-            ws.write_string(row, 0, _plain(ind.project_title), f.text)
-            ws.write_string(row, 1, _plain(ind.name), f.text)
-            ws.write_string(row, 2, "合计" if total else _plain(line.label), f.bold_text if total else f.center)
-            ws.write_string(row, 3, _plain(ind.measure), f.center)
+            ws.write_string(row, 0, clean(ind.project_title), f.text)
+            ws.write_string(row, 1, clean(ind.name), f.text)
+            ws.write_string(row, 2, "合计" if total else clean(line.label), f.bold_text if total else f.center)
+            ws.write_string(row, 3, clean(ind.measure), f.center)
             col = self.write_figures(ws, row, 4, ind, line, bold=total)
-            reporter = self.cfg.area_reporter(line.area_code) if line.area_code else None
-            who = self.unit_name(reporter) if reporter and reporter in ind.reporters else ind.lead
-            ws.write_string(row, col, _plain(who), f.text)
-            ws.set_row(row, _fit(ws_widths(columns), {0: ind.project_title, 1: ind.name, 4: line.target_text}))
+            reporter = self.area_reporter(line.area_code) if line.area_code else None
+            who = self.unit_name(reporter) if reporter and reporter in reporters[ind.indicator_id] else ind.lead
+            ws.write_string(row, col, clean(who), f.text)
+            ws.set_row(row, self.fit(widths, {0: ind.project_title, 1: ind.name, 4: line.target_text}))
         last = FIRST_ROW + len(rows) - 1
         self.data_bars(ws, FIRST_ROW, last, 7)
         self.lights(ws, FIRST_ROW, last, 10, 11)
@@ -636,7 +736,7 @@ class _Writer:
         text = "；".join(which)
         ws.write_string(row, 9, _plain(text), f.text)
         ws.write_string(row, 10, note, f.word if note == "点名" else f.center)
-        ws.set_row(row, _height(text, 40))
+        ws.set_row(row, self.height(text, 40))
 
     # -- 未报送及迟报 --------------------------------------------------------------------------------
     def returns(self) -> None:
@@ -677,7 +777,7 @@ class _Writer:
             ws.write_number(row, 7, r.errors, f.integer())
             ws.write_string(row, 8, _plain(r.file), f.text)
             ws.write_string(row, 9, _plain(self.return_note(r)), f.text)
-            ws.set_row(row, _height(self.return_note(r), 40))
+            ws.set_row(row, self.height(self.return_note(r), 40))
         if not rows:
             self.empty_row(ws, FIRST_ROW, len(columns), "各单位均已按时报送。")
 
@@ -703,7 +803,7 @@ class _Writer:
             ws.write_number(row, 0, i, f.integer())
             for c, v in enumerate(values, start=1):
                 ws.write_string(row, c, _plain(v), f.err if c == 1 and item.is_error else f.text)
-            ws.set_row(row, _height(item.message, 50))
+            ws.set_row(row, self.height(item.message, 50))
         if not items:
             self.empty_row(ws, FIRST_ROW, len(columns), "本期报表没有待处理的校验问题。")
 
@@ -772,11 +872,6 @@ class _Writer:
 
 def ws_widths(columns: list[tuple[str, float]]) -> list[float]:
     return [w for _, w in columns]
-
-
-def _fit(widths: list[float], texts: dict[int, str]) -> float:
-    """A row height that shows every wrapped text in full (one line: 18 points)."""
-    return max(18.0, *(_height(t, widths[c]) for c, t in texts.items()))
 
 
 def _height(text: str, width: float) -> float:

@@ -295,3 +295,109 @@ def test_converts_to_pdf(path, tmp_path, libreoffice):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "城镇新增就业" in text and "截至4月下旬" in text and "第 1 页" in text
+
+
+def test_area_reporter_is_the_first_area_unit_of_the_area(tmp_path):
+    """The 分区域 sheet names an area's reporting unit from a dict: the first area unit of that area,
+    as Config.area_reporter; an area no unit reports has none, a department never counts."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    units = [*F.CONFIG["units"], {"code": "town-jia-2", "name": "甲镇另一单位", "kind": "area", "area": "jia"}]
+    cfg = F.config(units=units)
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, cfg, F.report(), sheet_names(cfg))
+    wb.close()
+    assert [w.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
+    assert [cfg.area_reporter(code) for code in ("jia", "yi", "bing", "")] == ["town-jia", None, None, None]
+
+
+def test_row_height_fits_the_tallest_wrapped_text(tmp_path):
+    """A row is as tall as its tallest text: 13 points a line + 5, at least 18, at most 400; a column
+    of width w holds w − 1 columns of text, a CJK character taking two. Heights are kept per text
+    and width, so the second ask gives the same answer."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, F.config(), F.report(), sheet_names(F.config()))
+    wb.close()
+    widths = [10, 4, 22]
+    # 「甲」×20 = 40 columns in 9 → 5 lines → 70; 「abcdefg」 7 in 3 → 3 lines → 44
+    assert w.fit(widths, {0: "甲" * 20, 1: "abcdefg"}) == 70
+    assert w.fit(widths, {1: "abcdefg", 0: "甲" * 20}) == 70
+    assert w.fit(widths, {0: "甲" * 20}) == 70  # from what was kept
+    assert w.fit(widths, {0: "ab", 1: "", 2: None}) == 18.0  # one line each: the 18-point floor
+    assert w.fit(widths, {1: "abcd"}) == 31  # 4 in 3 → 2 lines
+    assert w.fit(widths, {0: "甲" * 1000}) == 400  # 223 lines, capped
+
+
+def test_a_line_shows_the_same_figures_on_every_sheet(wb):
+    """A line's figures are worked out once and written wherever the line appears: the 合计 of
+    老旧小区改造 (12 = 5 + 4 + 3 个; 5 from 4月下旬, so no 本期新增 and no 完成率) on 总表 and,
+    bold, on 分乡镇; 甲镇's 水质优良率 line on 分单位 (甲镇人民政府 reports it) and on 分乡镇."""
+    figures = ["年度目标", "累计完成", "本期新增", "完成率", "序时进度", GAP_HEAD, "状态", "灯", "数据期别"]
+    main = main_row(wb, "老旧小区改造")
+    old = [main[h] for h in figures]
+    areas = [r for r in wb["分乡镇"].iter_rows(min_row=4) if r[1].value == "老旧小区改造" and r[2].value == "合计"]
+    total = list(areas[0][4:13])
+    expected = [12, 5, "—", "—", pytest.approx(0.417), "—", "未报送", "—", "截至4月下旬"]
+    assert [c.value for c in old] == [c.value for c in total] == expected
+    assert [c.number_format for c in old] == [c.number_format for c in total]
+    assert [c.font.b for c in total] == [True, True, False, False, True, False, False, False, False]
+    assert not any(c.font.b for c in old)
+    assert old[1].font.i and total[1].font.i  # the carried-forward figure, grey italic on both
+
+    def jia(ws, col: int, first: int):
+        row = next(r for r in ws.iter_rows(min_row=4) if r[col].value == "水质优良率" and r[col + 1].value == "甲镇")
+        return [
+            (c.value, c.number_format, c.font.b, c.font.i, c.font.color and c.font.color.rgb)
+            for c in row[first : first + 9]
+        ]
+
+    assert jia(wb["分单位"], 3, 6) == jia(wb["分乡镇"], 1, 4)
+
+
+def test_the_collector_is_as_it_was_after_writing(tmp_path, monkeypatch):
+    """The cyclic collector is paused while the workbook is written and left as the caller had it:
+    on after a write, off if it was off, and on again when writing fails."""
+    import gc
+
+    import pipeline.summary_workbook as sw
+
+    seen = []
+    monkeypatch.setattr(sw, "save_workbook", lambda path, build: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    write_summary(F.config(), F.report(), tmp_path / "a.xlsx")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        write_summary(F.config(), F.report(), tmp_path / "b.xlsx")
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fails(path, build):
+        raise PermissionError(13, "locked")
+
+    monkeypatch.setattr(sw, "save_workbook", fails)
+    with pytest.raises(PermissionError):
+        write_summary(F.config(), F.report(), tmp_path / "c.xlsx")
+    assert gc.isenabled()
+
+
+def test_text_from_units_is_cleaned_once_per_text(tmp_path):
+    """Control characters out, at most Excel's 32,000 characters kept; a text asked again is the same."""
+    import xlsxwriter
+
+    from pipeline.summary_workbook import _Writer
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    w = _Writer(wb, F.config(), F.report(), sheet_names(F.config()))
+    wb.close()
+    assert w.clean("甲\x00乙\x1f丙\t丁\n") == "甲乙丙\t丁\n"  # tab and line feed stay
+    assert len(w.clean("a" * 40000)) == 32000
+    assert w.clean("a" * 40000) is w.clean("a" * 40000)
+    assert w.clean(None) == ""
