@@ -360,34 +360,6 @@ def test_a_line_shows_the_same_figures_on_every_sheet(wb):
     assert jia(wb["分单位"], 3, 6) == jia(wb["分乡镇"], 1, 4)
 
 
-def test_the_collector_is_as_it_was_after_writing(tmp_path, monkeypatch):
-    """The cyclic collector is paused while the workbook is written and left as the caller had it:
-    on after a write, off if it was off, and on again when writing fails."""
-    import gc
-
-    import pipeline.summary_workbook as sw
-
-    seen = []
-    monkeypatch.setattr(sw, "save_workbook", lambda path, build: seen.append(gc.isenabled()))
-    assert gc.isenabled()
-    write_summary(F.config(), F.report(), tmp_path / "a.xlsx")
-    assert seen == [False] and gc.isenabled()
-    gc.disable()
-    try:
-        write_summary(F.config(), F.report(), tmp_path / "b.xlsx")
-        assert seen == [False, False] and not gc.isenabled()
-    finally:
-        gc.enable()
-
-    def fails(path, build):
-        raise PermissionError(13, "locked")
-
-    monkeypatch.setattr(sw, "save_workbook", fails)
-    with pytest.raises(PermissionError):
-        write_summary(F.config(), F.report(), tmp_path / "c.xlsx")
-    assert gc.isenabled()
-
-
 def test_text_from_units_is_cleaned_once_per_text(tmp_path):
     """Control characters out, at most Excel's 32,000 characters kept; a text asked again is the same."""
     import xlsxwriter
