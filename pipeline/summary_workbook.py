@@ -565,11 +565,12 @@ class _Writer:
             ws.write_string(row, 0, unit, f.text)
             ws.write_string(row, 1, ret.status.value if ret else DASH, f.center)
             ws.write_string(row, 2, clean(ind.project_title), f.text)
-            ws.write_string(row, 3, clean(f"其中：{ind.name}" if ind.parent else ind.name), f.text)
+            name = f"其中：{ind.name}" if ind.parent else ind.name
+            ws.write_string(row, 3, clean(name), f.text)
             ws.write_string(row, 4, clean(line.label) if line.area_code else "", f.center)
             ws.write_string(row, 5, clean(ind.measure), f.center)
             self.write_figures(ws, row, 6, ind, line)
-            texts = {0: unit, 2: ind.project_title, 3: ind.name, 6: line.target_text}
+            texts = {0: unit, 2: ind.project_title, 3: name, 6: line.target_text}  # the height of what is shown
             ws.set_row(row, self.fit(widths, texts))
         last = FIRST_ROW + len(rows) - 1
         self.data_bars(ws, FIRST_ROW, last, 9)

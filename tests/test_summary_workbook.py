@@ -373,3 +373,19 @@ def test_text_from_units_is_cleaned_once_per_text(tmp_path):
     assert len(w.clean("a" * 40000)) == 32000
     assert w.clean("a" * 40000) is w.clean("a" * 40000)
     assert w.clean(None) == ""
+
+
+def test_a_sub_item_row_on_the_unit_sheet_is_as_tall_as_its_name_with_the_qizhong(tmp_path):
+    """分单位 shows a 其中 indicator as 「其中：…」; the row is measured on that text. 19 CJK
+    characters (38 columns) take two lines of the 22-wide 指标 column (21 columns of text), as
+    the unit's name does; with 「其中：」 (6 more, 44) they take three: 13 × 3 + 5 = 44 points, not
+    31 (Excel keeps heights in whole pixels: 44.25)."""
+    import dataclasses
+
+    report = F.report()
+    long = "甲" * 19
+    changed = [dataclasses.replace(i, name=long) if i.indicator_id == "chuangye" else i for i in report.indicators]
+    wb = openpyxl.load_workbook(write_summary(F.config(), dataclasses.replace(report, indicators=changed), tmp_path))
+    ws = wb["分单位"]
+    rows = [r[0].row for r in ws.iter_rows(min_row=4) if r[3].value == f"其中：{long}"]
+    assert rows and all(abs(ws.row_dimensions[r].height - 44) < 0.5 for r in rows)
