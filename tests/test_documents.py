@@ -94,6 +94,33 @@ def test_body_style_is_3hao_fangsong_exact_579_condensed(document):
     assert ind.get(qn("w:firstLineChars")) == "200"
 
 
+def test_runs_a_clerk_stripped_of_fonts_get_them_back_in_every_copy(cfg, report, tmp_path):
+    """A template saved by an editor that keeps only theme fonts (as WPS may): every run of the
+    template, the 附件 row that is copied once per line included, loses its font names and gets
+    a theme attribute. The faces are put back before rendering, so each copy has them."""
+    source = TEMPLATES / "月通报.docx"
+    stripped = tmp_path / "stripped.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                for rf in root.iter(qn("w:rFonts")):
+                    if rf.getparent().getparent().tag == qn("w:r"):
+                        rf.attrib.clear()
+                        rf.set(qn("w:eastAsiaTheme"), "minorEastAsia")
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            zout.writestr(item, data)
+    path = render_notice(cfg, report, tmp_path / "out", numbering=NUMBERING, issued=ISSUED, template=stripped)
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    runs = [r for r in root.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
+    annex = [r for r in runs if any(a.tag == qn("w:tbl") for a in r.iterancestors())]
+    assert len(annex) > 20  # the 附件 rows, each rendered from the one template row
+    for r in runs:
+        rf = r.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+        assert rf is not None and rf.get(qn("w:eastAsia")) and rf.get(qn("w:eastAsiaTheme")) is None
+
+
 def test_every_run_names_its_east_asian_font(rendered, document):
     with zipfile.ZipFile(rendered) as z:
         parts = [n for n in z.namelist() if re.match(r"word/(document|footer\d*|header\d*)\.xml", n)]

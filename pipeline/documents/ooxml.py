@@ -193,11 +193,13 @@ _W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:
 _W_RPR, _W_RSTYLE, _W_SPACING = qn("w:rPr"), qn("w:rStyle"), qn("w:spacing")
 
 
-def fix_runs(doc: DocxDocument) -> None:
+def fix_runs(doc: DocxDocument, only_bare: bool = False) -> None:
     """Each run names its face in all four slots (East-Asian too); 3号 runs get the −0.25 pt spacing.
 
     A city's 附件 has tens of thousands of runs: the styles' faces and sizes are resolved once
-    each, and each paragraph's style once, not once per run."""
+    each, and each paragraph's style once, not once per run. With `only_bare`, only runs with no
+    properties at all are fixed: after rendering a template whose runs were fixed first, every
+    other run is a copy of a fixed one (pipeline.documents.render)."""
     sheet = StyleSheet(doc)
     fonts: dict[str | None, str] = {}
     sizes: dict[str | None, int] = {}
@@ -215,6 +217,8 @@ def fix_runs(doc: DocxDocument) -> None:
 
     for r in _all_runs(doc):
         rpr = r.find(_W_RPR)
+        if only_bare and rpr is not None:
+            continue
         if rpr is None:
             rpr = OxmlElement("w:rPr")
             r.insert(0, rpr)
@@ -451,12 +455,15 @@ def keep_tail_with_text(doc: DocxDocument, style_name: str = "报尾线") -> Non
         el = el.getprevious()
 
 
-def finish(doc: DocxDocument, *, preprinted: bool = False) -> None:
-    """Everything docxtpl cannot express, applied to a rendered (or freshly built) document."""
+def finish(doc: DocxDocument, *, preprinted: bool = False, runs_fixed: bool = False) -> None:
+    """Everything docxtpl cannot express, applied to a rendered (or freshly built) document.
+
+    `runs_fixed`: the template's runs were fixed before rendering (fix_runs), so only the runs
+    rendering made from nothing (a picture's) are left to fix."""
     fix_styles(doc)
     fix_pages(doc)
     ensure_page_numbers(doc)
-    fix_runs(doc)
+    fix_runs(doc, only_bare=runs_fixed)
     repeat_header_rows(doc)
     fit_issuer_mark(doc)
     fit_issuer_mark(doc, "简报名称", L.RULES["brief_mark_size"].value)

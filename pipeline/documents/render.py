@@ -225,6 +225,8 @@ def _render_docx(
     ctx = clean_context(context)
     bind_pictures(ctx, tpl)
     check_template(tpl, ctx, name)
+    # the template's runs get their faces now, before a city's 附件 row is copied 5,000 times
+    ooxml.fix_runs(tpl.docx)
     sections_before = len(tpl.docx.sections)
     try:
         tpl.render(ctx, jinja_env=jinja_env(), autoescape=True)
@@ -244,7 +246,7 @@ def _render_docx(
             f"模板「{name}」的分节符丢失了（模板有{sections_before}节，生成后只有{len(doc.sections)}节）。"
             "分节符所在的段落里不能有 {%p %} 标记：请在 Word 中把这个标记移到上一段。"
         )
-    ooxml.finish(doc, preprinted=preprinted)
+    ooxml.finish(doc, preprinted=preprinted, runs_fixed=True)
     _check_xml_text(doc)
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(str(out))
