@@ -54,7 +54,7 @@ def trace(doc, basis: Basis, names: Iterable[str] = ()) -> list[Occurrence]:
         if not loose:
             continue
         traced = [(a, b) for a, b, _ in spans]
-        if not any(ch.isdigit() for ch in _mask(text, traced, [])):
+        if not _digits_outside(text, traced) or not any(ch.isdigit() for ch in _mask(text, traced, [])):
             continue  # most cells hold only marked figures: no need to look for names in them
         masked = _mask(text, traced, masked_names)
         for m in NUMBER.finditer(masked):
@@ -146,6 +146,16 @@ def _table_blocks(tbl, section: str) -> Iterator[Block]:
 
 def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[:n] + "…"
+
+
+def _digits_outside(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a digit stands outside the traced figures (a 附件 cell's 「62.7%」 has none)."""
+    pos = 0
+    for a, b in spans:
+        if any(ch.isdigit() for ch in text[pos:a]):
+            return True
+        pos = max(pos, b)
+    return any(ch.isdigit() for ch in text[pos:])
 
 
 def _mask(text: str, spans: list[tuple[int, int]], names: list[str]) -> str:
