@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from report_fixtures import HOSTILE, ISSUED, build_report, default_config
 
@@ -24,7 +26,7 @@ from pipeline.documents import pdf as pdfmod
 from pipeline.documents.common import cn_number, shares
 from pipeline.documents.monthly import TEMPLATES, notice_context, render_notice
 from pipeline.documents.numbering import Numbering, choose
-from pipeline.documents.render import clean_text, jinja_env
+from pipeline.documents.render import clean_text, jinja_env, scrub
 from pipeline.errors import UserError
 from pipeline.ledger import Ledger
 
@@ -527,6 +529,15 @@ def test_clean_text():
     assert clean_text("a\x00b\x07c\ud800d\te\nf") == "a b cd e f"
     long = clean_text("字" * 400, 300)
     assert long.startswith("字" * 300) and long.endswith("（原文400字，此处节选前300字）")
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from("a甲1. \u3000\t\n\x00\x07\x85\xa0\u2028\u200f\u202e\ufffe\ud800"), max_size=8))
+def test_clean_text_returns_a_clean_text_as_it_is_and_scrubs_the_rest(text):
+    """The one-search shortcut gives what the full scrub gives, for any mix of the characters
+    it must catch: controls, bidi marks, surrogates, runs of spaces, space at either end."""
+    assert clean_text(text) == scrub(text)
+    assert clean_text(text, 3) == scrub(text, 3)
 
 
 # -- numbering ---------------------------------------------------------------------------------

@@ -31,15 +31,27 @@ from .trace import trace
 # would turn a tab or newline inside a value into layout, so they become spaces too.
 # Bidirectional controls too: a unit's 「1200」 could display as 「0021」 while the 数据依据 says 1200.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]|[ \u3000]{2}|^\s|\s$")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
 MARK_CHARS = (OPEN, SEP, CLOSE)
 LONG_TEXT = 300  # characters of a unit's note printed in a bulletin; the rest is cut, saying so
 
 
+# Anything clean_text would change: a control or bidi character, a lone surrogate, a run of
+# spaces, space at either end. A city's context has 70,000 strings and nearly all are clean.
+_UNCLEAN = re.compile(_CONTROL.pattern[:-1] + r"\ud800-\udfff]|[ \u3000]{2}|^\s|\s$")
+
+
 def clean_text(text: str, limit: int | None = None) -> str:
     """One safe line of text: no control characters or lone surrogates; trimmed to `limit`, saying so."""
+    if type(text) is str and (limit is None or len(text) <= limit) and not _UNCLEAN.search(text):
+        return text  # what scrub would return, found with one search
+    return scrub(text, limit)
+
+
+def scrub(text: str, limit: int | None = None) -> str:
+    """clean_text's work, done in full on any text."""
     s = _SURROGATE.sub("", str(text))
     s = _CONTROL.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
