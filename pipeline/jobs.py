@@ -22,7 +22,7 @@ from .ledger import Ledger
 from .periods import Period, cn_date, parse_period, parse_period_in
 from .readers import discover
 from .reports import ReportLocked
-from .snapshot import counts_for, read_snapshot
+from .snapshot import counts_for, read_snapshots
 from .status import summary_lines
 
 KIND_WORDS = {"dekad": "旬", "week": "周", "month": "月", "quarter": "季度", "year": "年度"}
@@ -138,13 +138,13 @@ def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressRepor
 def progress_reports(cfg: Config, outputs: Path, period: Period) -> tuple[ProgressReport, ProgressReport | None]:
     """The period's report and the previous period's (None in the first period of the year).
 
-    Three snapshots, each read once: the period, the one before, and the one before that (the
-    previous report's own 本期新增)."""
+    Three snapshots from one read of the ledger: the period, the one before, and the one before
+    that (the previous report's own 本期新增)."""
     chain = [period]
     while len(chain) < 3 and (earlier := previous_period(chain[-1])) is not None:
         chain.append(earlier)
     with Ledger.for_config(cfg, outputs) as ledger:
-        snaps = [read_snapshot(ledger, cfg, p) for p in chain] + [None]
+        snaps = [*read_snapshots(ledger, cfg, chain), None]
     now = build_report(cfg, snaps[0], snaps[1])
     before = build_report(cfg, snaps[1], snaps[2]) if snaps[1] is not None else None
     return now, before

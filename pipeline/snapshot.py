@@ -5,12 +5,19 @@ P and ends in P's last reporting window — P itself for a 旬, a week or a mont
 quarter or of the year. A week counts for the month (quarter, year) only when all its days are in it. Among several (a 5月 return and a 5月下旬 return end on the same day), the one
 ending later wins, and on the same end date the one received later. The shown figure of a unit
 that sent nothing for P is its last accepted value, with its period, never 0 and never current.
+
+The ledger is read once for all the periods asked for together (`read_snapshots`: a report needs
+its period and the two before): the year's submissions, the values, findings counts, narratives
+and experiences of the returns up to the latest period's end, in a handful of queries. Each
+period's snapshot is then cut from that read in memory, keeping what ended by its own end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import chain
 
 from .config import Config
 from .formspec import reporting_units, rows_by_unit
@@ -43,20 +50,61 @@ def counts_for(period: Period, other: Period) -> bool:
 
 def read_snapshot(ledger: Ledger, cfg: Config, period: Period) -> Snapshot:
     """Everything the ledger holds for the config's year up to the end of `period`, typed."""
-    subs = _submissions(ledger, cfg.year, period.end)
-    current_sub = _current_submissions(subs, period)
-    rows, series = _rows(ledger, cfg, subs, current_sub, period)
-    return Snapshot(
-        year=cfg.year,
-        period=period.code,
-        rows=rows,
-        returns=_returns(ledger, cfg, subs, period),
-        narratives=_narratives(ledger, current_sub),
-        experiences=_experiences(ledger, subs, period),
-        series=series,
-        findings=tuple(f for code in _window_codes(subs, period) for f in ledger.findings_for(code)),
-        on_time=_on_time(cfg, subs, period),
+    return read_snapshots(ledger, cfg, [period])[0]
+
+
+def read_snapshots(ledger: Ledger, cfg: Config, periods: Sequence[Period]) -> list[Snapshot]:
+    """The snapshots of several periods from one read of the ledger, in the order asked.
+
+    Each is the snapshot `read_snapshot` gives for its period alone: what a later return or a
+    later period's figures say never reaches an earlier period's snapshot."""
+    if not periods:
+        return []
+    year = _read_year(ledger, cfg, periods)
+    return [year.snapshot(p) for p in periods]
+
+
+def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period]) -> _YearRead:
+    """The queries: every row the snapshots of `periods` draw on, up to the latest one's end."""
+    until = max(p.end for p in periods)
+    subs = _submissions(ledger, cfg.year, until)
+    accepted = {s["id"]: s for s in subs if s["status"] == "accepted"}
+    values = ledger.db.execute(
+        """SELECT v.submission_id, v.row_key, v.sheet, v.cell, v.raw_text, v.value_num, v.value_text, v.status,
+                  v.flagged
+           FROM cell_values v JOIN submissions s ON s.id = v.submission_id
+           WHERE s.status = 'accepted' AND s.period_end BETWEEN ? AND ?
+           ORDER BY v.submission_id, v.row_key""",
+        (f"{cfg.year}-01-01", until.isoformat()),
     )
+    counts: dict[int, dict[str, int]] = {}
+    for sid, severity, n in ledger.db.execute(
+        "SELECT submission_id, severity, COUNT(*) FROM findings GROUP BY submission_id, severity"
+    ):
+        counts.setdefault(sid, {})[severity] = n
+    first_errors: dict[int, str] = {}
+    for sid, message in ledger.db.execute(
+        """SELECT f.submission_id, f.message FROM findings f JOIN submissions s ON s.id = f.submission_id
+           WHERE s.status = 'rejected' AND f.severity = '错误' ORDER BY f.id"""
+    ):
+        first_errors.setdefault(sid, message)
+    current = sorted({s["id"] for p in periods for s in _current_submissions(subs, p).values()})
+    narratives: dict[int, list[tuple]] = {sid: [] for sid in current}
+    if current:
+        for sid, *row in ledger.db.execute(
+            f"""SELECT submission_id, row_key, field, text, cell FROM narratives
+                WHERE submission_id IN ({",".join("?" * len(current))}) ORDER BY rowid""",
+            current,
+        ):
+            narratives[sid].append(row)
+    experiences = {
+        sid: (title, text)
+        for sid, title, text in ledger.db.execute("SELECT submission_id, title, text FROM experiences")
+        if sid in accepted
+    }
+    codes = sorted({code for p in periods for code in _window_codes(subs, p)})
+    findings = {code: ledger.findings_for(code) for code in codes}
+    return _YearRead(cfg, subs, accepted, values, counts, first_errors, narratives, experiences, findings)
 
 
 def _submissions(ledger: Ledger, year: int, until: dt.date) -> list[dict]:
@@ -83,144 +131,175 @@ def _current_submissions(subs: list[dict], period: Period) -> dict[str, dict]:
     return best
 
 
+def _window_codes(subs, period: Period) -> list[str]:
+    return sorted({s["period"] for s in subs if counts_for(period, s["_period"])})
+
+
 def _source(s: dict, sheet: str, cell: str, raw: str) -> Source:
     return Source(s["original_path"], s["archive_path"], sheet, cell, raw, s["unit_code"])
-
-
-def _rows(ledger: Ledger, cfg: Config, subs, current_sub, period: Period):
-    by_id = {s["id"]: s for s in subs if s["status"] == "accepted"}
-    if not by_id:
-        return {}, {}
-    owner = {r.key: unit for unit, rows in rows_by_unit(cfg).items() for r in rows}
-    entries: dict[str, list[tuple[tuple, int, Entry]]] = defaultdict(list)
-    marks = ",".join("?" * len(by_id))
-    cur = ledger.db.execute(
-        f"""SELECT submission_id, row_key, sheet, cell, raw_text, value_num, value_text, status, flagged
-            FROM cell_values WHERE submission_id IN ({marks})""",
-        list(by_id),
-    )
-    for value in cur:  # (sid, key, sheet, cell, raw, num, text, status, flagged)
-        s = by_id[value[0]]
-        entries[value[1]].append(((s["_period"].end, s["received_order"]), value[0], value))
-    made: dict[int, Entry] = {}
-
-    def entry(value: tuple) -> Entry:  # made only for the values a row shows, once each
-        if id(value) not in made:
-            sid, _, sheet, cell, raw, num, text, status, flagged = value
-            s = by_id[sid]
-            made[id(value)] = Entry(
-                _STATUS[status], num, text, s["period"], s["_period"].end, bool(flagged), _source(s, sheet, cell, raw)
-            )
-        return made[id(value)]
-
-    rows, series = {}, {}
-    for key, items in entries.items():
-        items.sort(key=lambda x: x[0])
-        unit = owner.get(key, "")
-        held = current_sub.get(unit)
-        held_id = held["id"] if held is not None else None
-        current = next((entry(v) for _, sid, v in items if sid == held_id), None) if held_id is not None else None
-        ok = [v for _, _, v in items if v[7] == "ok"]
-        rows[key] = RowValues(key, unit, current, entry(ok[-1]) if ok else None)
-        by_period: dict[str, float] = {}
-        for v in ok:
-            if v[5] is not None:
-                by_period[by_id[v[0]]["period"]] = v[5]
-        if by_period:
-            series[key] = tuple(by_period.items())
-    return rows, series
 
 
 _STATUS = {s.value: s for s in ValueStatus}
 
 
-def _returns(ledger: Ledger, cfg: Config, subs, period: Period) -> dict[str, UnitReturn]:
-    rule = getattr(cfg.deadlines, period.kind)
-    deadline = report_deadline(period, rule)
-    out = {}
-    for unit in reporting_units(cfg):
-        mine = [s for s in subs if s["unit_code"] == unit and counts_for(period, s["_period"])]
-        accepted = [s for s in mine if s["status"] == "accepted"]
-        rejected = [s for s in mine if s["status"] == "rejected"]
-        if accepted:
-            s = max(accepted, key=lambda s: (s["_period"].end, s["received_order"]))
-            errors, warnings = _finding_counts(ledger, s["id"])
-            received = dt.date.fromisoformat(s["received_date"]) if s["received_date"] else None
-            due = report_deadline(s["_period"], getattr(cfg.deadlines, s["_period"].kind))
-            late_days = (received - due).days if s["late"] and received and due else 0
-            out[unit] = UnitReturn(
-                unit,
-                ReturnStatus.late if s["late"] else ReturnStatus.on_time,
-                s["original_path"],
-                s["period"],
-                received,
-                due,
-                late_days,
-                errors,
-                warnings,
-            )
-        elif rejected:
-            s = rejected[-1]
-            reason = _first_error(ledger, s["id"])
-            out[unit] = UnitReturn(
-                unit, ReturnStatus.rejected, s["original_path"], s["period"], deadline=deadline, reason=reason
-            )
-        else:
-            out[unit] = UnitReturn(unit, ReturnStatus.missing, deadline=deadline)
-    return out
+class _YearRead:
+    """What the ledger held for the year up to a date; `snapshot` cuts a period's out of it.
 
+    Built from the rows the queries returned and never touching the ledger again. Entries,
+    narratives and experiences are typed once and shared by the snapshots that show them."""
 
-def _finding_counts(ledger: Ledger, sid: int) -> tuple[int, int]:
-    rows = dict(
-        ledger.db.execute("SELECT severity, COUNT(*) FROM findings WHERE submission_id = ? GROUP BY severity", (sid,))
-    )
-    return rows.get("错误", 0), rows.get("警告", 0)
+    def __init__(self, cfg: Config, subs, accepted, values, counts, first_errors, narratives, experiences, findings):
+        self.cfg = cfg
+        self.subs = subs  # in-year submissions ending by the date, in received order
+        self.accepted = accepted  # id → accepted submission
+        self.counts = counts  # submission id → {severity: number of findings}
+        self.first_errors = first_errors  # rejected submission id → its first error's message
+        self.narrative_rows = narratives  # submission id → its narratives' rows, in their order
+        self.experience_rows = experiences  # accepted submission id → (title, text)
+        self.findings = findings  # period code → findings of its current submissions
+        self.units = reporting_units(cfg)
+        self.by_unit: dict[str, list[dict]] = {}
+        for s in subs:
+            self.by_unit.setdefault(s["unit_code"], []).append(s)
+        self.owner = {r.key: unit for unit, rows in rows_by_unit(cfg).items() for r in rows}
+        # Each row key's values, oldest first (period end, then received), and the keys of each
+        # return in id order: a snapshot lists its rows in the order of the returns it keeps.
+        self.keys_of: dict[int, list[str]] = {}
+        self.values: dict[str, list[tuple[tuple, int, tuple]]] = {}
+        for value in values:  # (sid, key, sheet, cell, raw, num, text, status, flagged)
+            s = accepted.get(value[0])
+            if s is None:
+                continue
+            self.keys_of.setdefault(value[0], []).append(value[1])
+            self.values.setdefault(value[1], []).append(((s["_period"].end, s["received_order"]), value[0], value))
+        self.ends: dict[str, list[dt.date]] = {}
+        for key, items in self.values.items():
+            items.sort(key=lambda x: x[0])
+            self.ends[key] = [x[0][0] for x in items]
+        self.entries: dict[int, Entry] = {}
+        self.narratives: dict[int, tuple[Narrative, ...]] = {}
 
-
-def _first_error(ledger: Ledger, sid: int) -> str:
-    row = ledger.db.execute(
-        "SELECT message FROM findings WHERE submission_id = ? AND severity = '错误' ORDER BY id LIMIT 1", (sid,)
-    ).fetchone()
-    return row[0] if row else ""
-
-
-def _narratives(ledger: Ledger, current_sub: dict[str, dict]) -> tuple[Narrative, ...]:
-    out = []
-    for unit, s in current_sub.items():
-        cur = ledger.db.execute(
-            "SELECT row_key, field, text, cell FROM narratives WHERE submission_id = ? ORDER BY rowid", (s["id"],)
+    def snapshot(self, period: Period) -> Snapshot:
+        subs = [s for s in self.subs if s["_period"].end <= period.end]
+        current_sub = _current_submissions(subs, period)
+        rows, series = self._rows(current_sub, period)
+        return Snapshot(
+            year=self.cfg.year,
+            period=period.code,
+            rows=rows,
+            returns=self._returns(period),
+            narratives=tuple(n for s in current_sub.values() for n in self._narratives(s)),
+            experiences=self._experiences(subs, period),
+            series=series,
+            findings=tuple(f for code in _window_codes(subs, period) for f in self.findings[code]),
+            on_time=self._on_time(subs, period),
         )
-        for key, field, text, cell in cur:
-            out.append(Narrative(unit, key, field, text, s["period"], _source(s, "填报表", cell or "", text)))
-    return tuple(out)
 
-
-def _experiences(ledger: Ledger, subs, period: Period) -> tuple[Experience, ...]:
-    """典型经验 of every accepted return inside the period (a 季总结 draws on the whole quarter)."""
-    out = []
-    for s in subs:
-        if s["status"] != "accepted" or not period.contains(s["_period"]):
-            continue
-        row = ledger.db.execute("SELECT title, text FROM experiences WHERE submission_id = ?", (s["id"],)).fetchone()
-        if row and (row[0] or row[1]):
-            out.append(
-                Experience(s["unit_code"], row[0], row[1], s["period"], _source(s, "典型经验材料", "B3", row[0]))
+    def _entry(self, value: tuple) -> Entry:  # made only for the values a row shows, once each
+        made = self.entries.get(id(value))
+        if made is None:
+            sid, _, sheet, cell, raw, num, text, status, flagged = value
+            s = self.accepted[sid]
+            made = self.entries[id(value)] = Entry(
+                _STATUS[status], num, text, s["period"], s["_period"].end, bool(flagged), _source(s, sheet, cell, raw)
             )
-    return tuple(out)
+        return made
 
+    def _rows(self, current_sub: dict[str, dict], period: Period):
+        end = period.end
+        kept = [keys for sid, keys in self.keys_of.items() if self.accepted[sid]["_period"].end <= end]
+        rows, series = {}, {}
+        for key in dict.fromkeys(chain.from_iterable(kept)):
+            items = self.values[key]
+            ends = self.ends[key]
+            if ends[-1] > end:
+                items = items[: bisect_right(ends, end)]
+            unit = self.owner.get(key, "")
+            held = current_sub.get(unit)
+            current = None
+            if held is not None:
+                held_id = held["id"]
+                current = next((self._entry(v) for _, sid, v in items if sid == held_id), None)
+            ok = [v for _, _, v in items if v[7] == "ok"]
+            rows[key] = RowValues(key, unit, current, self._entry(ok[-1]) if ok else None)
+            by_period: dict[str, float] = {}
+            for v in ok:
+                if v[5] is not None:
+                    by_period[self.accepted[v[0]]["period"]] = v[5]
+            if by_period:
+                series[key] = tuple(by_period.items())
+        return rows, series
 
-def _window_codes(subs, period: Period) -> list[str]:
-    return sorted({s["period"] for s in subs if counts_for(period, s["_period"])})
+    def _returns(self, period: Period) -> dict[str, UnitReturn]:
+        cfg = self.cfg
+        deadline = report_deadline(period, getattr(cfg.deadlines, period.kind))
+        out = {}
+        for unit in self.units:
+            mine = [s for s in self.by_unit.get(unit, ()) if counts_for(period, s["_period"])]
+            accepted = [s for s in mine if s["status"] == "accepted"]
+            rejected = [s for s in mine if s["status"] == "rejected"]
+            if accepted:
+                s = max(accepted, key=lambda s: (s["_period"].end, s["received_order"]))
+                counts = self.counts.get(s["id"], {})
+                received = dt.date.fromisoformat(s["received_date"]) if s["received_date"] else None
+                due = report_deadline(s["_period"], getattr(cfg.deadlines, s["_period"].kind))
+                late_days = (received - due).days if s["late"] and received and due else 0
+                out[unit] = UnitReturn(
+                    unit,
+                    ReturnStatus.late if s["late"] else ReturnStatus.on_time,
+                    s["original_path"],
+                    s["period"],
+                    received,
+                    due,
+                    late_days,
+                    counts.get("错误", 0),
+                    counts.get("警告", 0),
+                )
+            elif rejected:
+                s = rejected[-1]
+                out[unit] = UnitReturn(
+                    unit,
+                    ReturnStatus.rejected,
+                    s["original_path"],
+                    s["period"],
+                    deadline=deadline,
+                    reason=self.first_errors.get(s["id"], ""),
+                )
+            else:
+                out[unit] = UnitReturn(unit, ReturnStatus.missing, deadline=deadline)
+        return out
 
+    def _narratives(self, s: dict) -> tuple[Narrative, ...]:
+        made = self.narratives.get(s["id"])
+        if made is None:
+            unit = s["unit_code"]
+            made = self.narratives[s["id"]] = tuple(
+                Narrative(unit, key, field, text, s["period"], _source(s, "填报表", cell or "", text))
+                for key, field, text, cell in self.narrative_rows[s["id"]]
+            )
+        return made
 
-def _on_time(cfg: Config, subs, period: Period) -> dict[str, tuple[int, int]]:
-    """Unit → (returns on time, returns due) over the periods of P's kind so far that the office collected."""
-    collected = {s["period"] for s in subs}
-    due = [p for p in periods_of_year(period.kind, cfg.year) if p.end <= period.end]
-    due = [p for p in due if any(counts_for(p, parse_period(c)) for c in collected)]
-    out = {}
-    for unit in reporting_units(cfg):
-        mine = [s for s in subs if s["unit_code"] == unit and s["status"] == "accepted"]
-        on_time = sum(1 for p in due if any(counts_for(p, s["_period"]) and not s["late"] for s in mine))
-        out[unit] = (on_time, len(due))
-    return out
+    def _experiences(self, subs, period: Period) -> tuple[Experience, ...]:
+        """典型经验 of every accepted return inside the period (a 季总结 draws on the whole quarter)."""
+        out = []
+        for s in subs:
+            if s["status"] != "accepted" or not period.contains(s["_period"]):
+                continue
+            row = self.experience_rows.get(s["id"])
+            if row and (row[0] or row[1]):
+                out.append(
+                    Experience(s["unit_code"], row[0], row[1], s["period"], _source(s, "典型经验材料", "B3", row[0]))
+                )
+        return tuple(out)
+
+    def _on_time(self, subs, period: Period) -> dict[str, tuple[int, int]]:
+        """Unit → (returns on time, returns due) over the periods of P's kind so far that the office collected."""
+        collected = {s["period"] for s in subs}
+        due = [p for p in periods_of_year(period.kind, self.cfg.year) if p.end <= period.end]
+        due = [p for p in due if any(counts_for(p, parse_period(c)) for c in collected)]
+        out = {}
+        for unit in self.units:
+            mine = [s["_period"] for s in self.by_unit.get(unit, ()) if s["status"] == "accepted" and not s["late"]]
+            on_time = sum(1 for p in due if any(counts_for(p, q) for q in mine))
+            out[unit] = (on_time, len(due))
+        return out

@@ -103,3 +103,59 @@ def test_latest_period_of_each_kind():
     assert latest_period(ledger, "dekad", 2023).code == "2023-05-2"  # only 旬 returns make a 旬
     assert latest_period(ledger, "quarter", 2023).code == "2023-Q2"  # June closes Q2; the year return is ignored
     assert latest_period(_Subs(["2023-05"]), "quarter", 2023) is None  # May does not close a quarter
+
+
+def _record(ledger, unit, code, received, values, *, said="", late=False, status=None, findings=()):
+    """One return straight into the ledger: row key → number, findings as (rule, message), and
+    `said` as the 进展情况 of its first row."""
+    from pipeline.findings import Finding
+    from pipeline.ledger import StoredValue, Submission, SubmissionStatus
+
+    name = f"{unit}-{code}-{received}.xlsx"
+    sub = Submission(name, name, name, 1, f"{received}T09:00:00", f"archive/{name}")
+    sub.status = status or SubmissionStatus.accepted
+    sub.unit_code, sub.period, sub.period_end = unit, code, parse_period(code).end.isoformat()
+    sub.received_date, sub.late = received, late
+    stored = [
+        StoredValue(k, k, None, "填报表", "H6", str(v), v, None, ValueStatus.ok, False) for k, v in values.items()
+    ]
+    found = [Finding(code=rule, message=msg, unit_code=unit, period=code) for rule, msg in findings]
+    texts = [(next(iter(values)), "progress", said, "J6")] if said else []
+    ledger.record(sub, stored if sub.status == SubmissionStatus.accepted else [], found, texts)
+
+
+def test_snapshots_cut_from_one_read_are_the_ones_read_alone(sample_config, tmp_path):
+    """read_snapshots reads the ledger once up to June and cuts May's and April's snapshots out of
+    it: each equals read_snapshot's for its period alone, with April's late correction (received in
+    July) as April's figure and nothing of a later month in an earlier month's snapshot."""
+    from pipeline.ledger import SubmissionStatus
+    from pipeline.snapshot import read_snapshots
+
+    june = parse_period("2023-06")
+    refused = [("F-HEADER-EDITED", "表头有改动"), ("F-NOT-FORM", "不是填报表"), ("V-RANGE", "超出范围")]
+    doubted = [("V-RANGE", "超出范围"), ("V-OUTLIER", "增幅过大"), ("V-LAG-NO-REASON", "未说明")]
+    with Ledger.for_config(sample_config, tmp_path) as ledger:
+        _record(ledger, "rsj", "2023-04", "2023-05-05", {"peixun": 100.0}, said="四月")
+        _record(ledger, "rsj", "2023-05", "2023-06-05", {"peixun": 180.0}, said="五月")
+        _record(ledger, "mzj", "2023-05", "2023-06-06", {}, status=SubmissionStatus.rejected, findings=refused)
+        _record(ledger, "rsj", "2023-06", "2023-07-03", {"peixun": 260.0})
+        _record(ledger, "mzj", "2023-06", "2023-07-04", {"shelao": 5.0}, findings=doubted)
+        _record(ledger, "rsj", "2023-04", "2023-07-10", {"peixun": 120.0}, said="四月（更正）", late=True)
+        shared = read_snapshots(ledger, sample_config, [june, MAY, APRIL])
+        alone = [read_snapshot(ledger, sample_config, p) for p in (june, MAY, APRIL)]
+    assert shared == alone
+    jun, may, apr = shared
+    assert [s.period for s in shared] == ["2023-06", "2023-05", "2023-04"]
+    assert apr.rows["peixun"].current.number == 120.0 and apr.rows["peixun"].current.source.file.endswith("07-10.xlsx")
+    assert may.rows["peixun"].current.number == 180.0 and may.rows["peixun"].last_ok.period == "2023-05"
+    assert may.series["peixun"] == (("2023-04", 120.0), ("2023-05", 180.0))
+    assert jun.series["peixun"] == (("2023-04", 120.0), ("2023-05", 180.0), ("2023-06", 260.0))
+    assert "shelao" not in may.rows and jun.rows["shelao"].current.number == 5.0
+    # the correction came 51 days after April's deadline (20 May): 11 + 30 + 10
+    assert apr.returns["rsj"].status == ReturnStatus.late and apr.returns["rsj"].late_days == 51
+    assert may.returns["mzj"].status == ReturnStatus.rejected and may.returns["mzj"].reason == "不是填报表"
+    assert (jun.returns["mzj"].errors, jun.returns["mzj"].warnings) == (1, 2)
+    assert [n.text for n in apr.narratives] == ["四月（更正）"] and [n.text for n in may.narratives] == ["五月"]
+    assert jun.narratives == ()
+    assert jun.on_time["rsj"] == (2, 3) and may.on_time["rsj"] == (1, 2) and jun.on_time["mzj"] == (1, 3)
+    assert [f.message for f in may.findings] == ["表头有改动", "不是填报表", "超出范围"]
