@@ -3,11 +3,16 @@
 Pure functions of (config, snapshot). docs/analytics.md states each rule; the thresholds are the
 config's (lagging_pp, severe_pp, near_pp). A value that is missing, excluded or blank never enters a
 rate or a sum: the line says 未报送 / 数据有误 / 未填, and a total that would need it is incomplete.
+
+What every line of an indicator shares is worked out once, not per line: a row's target and its
+printed forms once per config (`Row`, `indicator_rows`), 序时 and a milestone's status once per
+indicator and period (`Frame`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..config import Config, Direction, Indicator, Kind, Project
 from ..formspec import TOTAL_LABEL, rows_by_unit
@@ -36,21 +41,96 @@ WORST_FIRST = [
 
 @dataclass(frozen=True)
 class Row:
-    """Where one line's value comes from: its key, reporter and label."""
+    """Where one line's value comes from (its key, reporter and label) and what it is measured
+    against: the config's part of a line, the same in every period."""
 
     key: str
     unit_code: str
     area_code: str | None
     label: str
+    target: float | None  # numeric_target
+    target_text: str
+    provisional: bool  # 暂定: the total's number, not an area's
+    staged: bool  # the value is a stage: a milestone, or one named site of a count
+    unit: str  # the unit of measure of the value (an area row's may be the indicator's area_unit)
+
+    @cached_property
+    def figure(self) -> str:
+        """The target as the 计算方法 writes it (4980 in 「3120 ÷ 4980」)."""
+        return fmt_number(self.target)
 
 
-def indicator_rows(cfg: Config) -> dict[str, list[Row]]:
-    """Indicator id → its reported rows (合计 first when reported), from the form contract."""
-    out: dict[str, list[Row]] = {}
-    for unit, rows in rows_by_unit(cfg).items():
-        for r in rows:
-            out.setdefault(r.indicator.id, []).append(Row(r.key, unit, r.area_code, r.area_name))
-    return out
+def line_row(ind: Indicator, key: str, unit_code: str, area_code: str | None, label: str) -> Row:
+    return Row(
+        key,
+        unit_code,
+        area_code,
+        label,
+        numeric_target(ind, area_code),
+        target_text(ind, area_code),
+        bool(ind.provisional) and area_code is None,
+        _staged(ind, area_code),
+        ind.row_unit if area_code else ind.unit,
+    )
+
+
+_ROWS: dict[int, tuple[Config, dict[str, tuple[Row, ...]]]] = {}
+
+
+def indicator_rows(cfg: Config) -> dict[str, tuple[Row, ...]]:
+    """Indicator id → its reported rows (合计 first when reported), from the form contract.
+
+    Worked out once per config (frozen; held so that its id stays its own): every report of
+    every period asks for them."""
+    hit = _ROWS.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        if len(_ROWS) > 8:
+            _ROWS.clear()
+        out: dict[str, list[Row]] = {}
+        for unit, rows in rows_by_unit(cfg).items():
+            for r in rows:
+                out.setdefault(r.indicator.id, []).append(line_row(r.indicator, r.key, unit, r.area_code, r.area_name))
+        hit = _ROWS[id(cfg)] = (cfg, {ind_id: tuple(rows) for ind_id, rows in out.items()})
+    return dict(hit[1])
+
+
+class Frame:
+    """One indicator in one period: what all its lines share, worked out once for them."""
+
+    def __init__(self, cfg: Config, period: Period, ind: Indicator):
+        self.cfg, self.period, self.ind = cfg, period, ind
+        self.decimals = cfg.bulletins.percent_decimals
+        self.milestone = ind.kind == Kind.milestone
+        self.level = _judged_as_level(ind)
+        self._schedules: dict[float, tuple[float, float]] = {}
+        self._stages: dict[str | None, Status] = {}
+
+    def schedule(self, target: float) -> tuple[float, float]:
+        """序时 of a line with this target: as a fraction, and in % as printed."""
+        hit = self._schedules.get(target)
+        if hit is None:
+            schedule = indicator_schedule(self.cfg, self.ind, self.period, target)
+            hit = self._schedules[target] = (schedule, pct(schedule, self.decimals))
+        return hit
+
+    def milestone_status(self, stage: str | None) -> Status:
+        if stage not in self._stages:
+            self._stages[stage] = _milestone_status(self.cfg, self.period, self.ind, stage)
+        return self._stages[stage]
+
+
+def _base(row: Row, ind: Indicator, previous: float | None) -> dict:
+    """The fields of a line that are its row's, and the previous period's value."""
+    return dict(
+        key=row.key,
+        indicator_id=ind.id,
+        area_code=row.area_code,
+        label=row.label,
+        target=row.target,
+        target_text=row.target_text,
+        provisional=row.provisional,
+        previous=previous,
+    )
 
 
 # -- one line ---------------------------------------------------------------------------------
@@ -69,46 +149,28 @@ def _period_note(code: str | None) -> str:
     return f"截至{parse_period(code).short_label}" if code else ""
 
 
-def figure_line(
-    cfg: Config,
-    snap: Snapshot,
-    period: Period,
-    ind: Indicator,
-    row: Row,
-    previous: float | None,
-) -> Line:
+def figure_line(frame: Frame, snap: Snapshot, row: Row, previous: float | None) -> Line:
     """The line of one reported row (an indicator's own row, its 合计 or an area's)."""
     rv = snap.rows.get(row.key)
     current = rv.current if rv else None
-    unit_return = snap.returns.get(row.unit_code)
-    target = numeric_target(ind, row.area_code)
-    base = dict(
-        key=row.key,
-        indicator_id=ind.id,
-        area_code=row.area_code,
-        label=row.label,
-        target=target,
-        target_text=target_text(ind, row.area_code),
-        provisional=bool(ind.provisional) and row.area_code is None,
-        previous=previous,
-    )
     if current is None or current.status != ValueStatus.ok:
         last = rv.last_ok if rv else None
         if current is None:
             status = Status.missing
+            unit_return = snap.returns.get(row.unit_code)
             rejected = unit_return is not None and unit_return.status == ReturnStatus.rejected
             note = "报表被拒收" if rejected else "本期未报送"
         elif current.status in (ValueStatus.invalid, ValueStatus.excluded):
             status, note = Status.invalid, "数据有误，未入账"
         else:
             status, note = Status.unfilled, "本期未填"
-        value, stage = _shown(last, _staged(ind, row.area_code))
+        value, stage = _shown(last, row.staged)
         if last is not None:
             note += f"；{_period_note(last.period)}为{fmt_number(value) if value is not None else stage}"
         # the cell the shown value came from first, then this period's cell that had none
         sources = tuple(e.source for e in (last, current) if e is not None)
         return Line(
-            **base,
+            **_base(row, frame.ind, previous),
             value=value,
             stage=stage,
             value_period=last.period if last else None,
@@ -120,54 +182,38 @@ def figure_line(
             note=note,
             sources=sources,
         )
-    value, stage = _shown(current, _staged(ind, row.area_code))
-    return judge(
-        cfg,
-        period,
-        ind,
-        base,
-        value,
-        stage,
-        current.period,
-        (current.source,),
-        row_unit=ind.row_unit if row.area_code else ind.unit,
-        staged=_staged(ind, row.area_code),
-    )
+    value, stage = _shown(current, row.staged)
+    return judge(frame, row, previous, value, stage, current.period, (current.source,))
 
 
 def judge(
-    cfg: Config,
-    period: Period,
-    ind: Indicator,
-    base: dict,
+    frame: Frame,
+    row: Row,
+    previous: float | None,
     value: float | None,
     stage: str | None,
     value_period: str | None,
     sources: tuple,
-    row_unit: str,
-    incomplete: bool = False,
     how: str = "",
-    staged: bool = False,
 ) -> Line:
     """Completion, 序时, gap and status of a line whose value is known."""
-    d = cfg.bulletins.percent_decimals
-    target = base["target"]
-    previous = base["previous"]
+    cfg, ind, d = frame.cfg, frame.ind, frame.decimals
+    target = row.target
     increment = None
     if value is not None and previous is not None and not ind.is_level:
         increment = round_half_up(value - previous, 6)
     out = dict(
-        base,
+        _base(row, ind, previous),
         value=value,
         stage=stage,
         value_period=value_period,
         stale=False,
         increment=increment,
         sources=sources,
-        incomplete=incomplete,
+        incomplete=False,
     )
-    if staged or ind.kind == Kind.milestone:
-        status = _milestone_status(cfg, period, ind, stage)
+    if row.staged or frame.milestone:
+        status = frame.milestone_status(stage)
         return Line(
             **out,
             **NO_RATE,
@@ -184,19 +230,19 @@ def judge(
             light=Light.none,
             how=how,
         )
-    if _judged_as_level(ind):
-        return _level_line(cfg, period, ind, out, value, target, row_unit, how)
+    if frame.level:
+        return _level_line(frame, row, out, value, how)
     # Cumulative (or stock with a baseline): share of the target against 序时.
-    start = ind.baseline if ind.stock and ind.baseline is not None and row_unit == ind.unit else 0.0
+    start = ind.baseline if ind.stock and ind.baseline is not None and row.unit == ind.unit else 0.0
     span = target - start
     rate = (value - start) / span if span > 0 else (1.0 if value >= target else 0.0)
-    schedule = indicator_schedule(cfg, ind, period, target)
-    rate_pct, schedule_pct = pct(rate, d), pct(schedule, d)
+    schedule, schedule_pct = frame.schedule(target)
+    rate_pct = pct(rate, d)
     gap = round_half_up(rate_pct - schedule_pct, d)
     how = how or (
-        f"{fmt_number(value)} ÷ {fmt_number(target)}"
+        f"{fmt_number(value)} ÷ {row.figure}"
         if not start
-        else f"({fmt_number(value)} − {fmt_number(start)}) ÷ ({fmt_number(target)} − {fmt_number(start)})"
+        else f"({fmt_number(value)} − {fmt_number(start)}) ÷ ({row.figure} − {fmt_number(start)})"
     )
     if ind.direction == Direction.at_most:
         status = Status.severe if value > target else (Status.done if schedule >= 1 else Status.on_track)
@@ -233,16 +279,17 @@ def _schedule_status(cfg: Config, rate: float, gap: float) -> Status:
     return Status.severe
 
 
-def _level_line(cfg, period, ind, out, value, target, row_unit, how) -> Line:
+def _level_line(frame: Frame, row: Row, out: dict, value: float, how: str) -> Line:
     """Rate, standard, share in %, stock without baseline: the latest level against the target.
 
     Not reached: within lagging_pp (百分点 for a % unit, % of the target otherwise) it is 按序时,
     within severe_pp 滞后, beyond 严重滞后; before an indicator's own deadline it is 按序时.
     """
-    d = cfg.bulletins.percent_decimals
+    cfg, period, ind, d = frame.cfg, frame.period, frame.ind, frame.decimals
+    target = row.target
     t = cfg.thresholds
     at_most = ind.direction == Direction.at_most
-    percent_unit = row_unit.strip() in PERCENT_UNITS or ind.is_share_percent
+    percent_unit = row.unit.strip() in PERCENT_UNITS or ind.is_share_percent
     rate = value / target if target else None
     if percent_unit:
         gap = round_half_up(value - target, d)
@@ -268,9 +315,7 @@ def _level_line(cfg, period, ind, out, value, target, row_unit, how) -> Line:
     else:
         status = Status.severe
     rate_pct = pct(rate, d) if rate is not None else None
-    how = how or (
-        f"{fmt_number(value)} − {fmt_number(target)}" if percent_unit else f"{fmt_number(value)} ÷ {fmt_number(target)}"
-    )
+    how = how or (f"{fmt_number(value)} − {row.figure}" if percent_unit else f"{fmt_number(value)} ÷ {row.figure}")
     light = _light(cfg, status, -shortfall)
     return Line(
         **out,
@@ -320,20 +365,6 @@ def _light(cfg: Config, status: Status, gap: float | None) -> Light:
 
 
 # -- totals -----------------------------------------------------------------------------------
-def _total_base(ind: Indicator, label: str, previous: float | None) -> dict:
-    """The fields every total line of an indicator shares."""
-    return dict(
-        key=ind.id,
-        indicator_id=ind.id,
-        area_code=None,
-        label=label,
-        target=numeric_target(ind, None),
-        target_text=target_text(ind, None),
-        provisional=bool(ind.provisional),
-        previous=previous,
-    )
-
-
 def _incomplete(base: dict, value: float | None, period: str | None, lacking: list[Line],
                 how: str, sources: tuple, what: str) -> Line:  # fmt: skip
     """A total that lacks some part: the known part shown with the mark, status of the worst missing part."""
@@ -349,15 +380,17 @@ def _latest(lines: list[Line]) -> str | None:
     return periods[-1] if periods else None
 
 
-def summed_total(cfg: Config, period: Period, ind: Indicator, areas: list[Line], previous: float | None) -> Line:
+def summed_total(frame: Frame, areas: list[Line], previous: float | None) -> Line:
     """The total of an indicator whose areas are reported separately: the sum of its areas.
 
     Summable kinds only; rates and standards are never summed: their total takes the worst area
     status. A total that lacks an area (未报送, 数据有误, 未填) is incomplete: the partial sum is shown
     with the mark, never as the total.
     """
-    base = _total_base(ind, TOTAL_LABEL, previous)
-    if _judged_as_level(ind) or ind.kind == Kind.milestone:
+    ind = frame.ind
+    row = line_row(ind, ind.id, "", None, TOTAL_LABEL)
+    base = _base(row, ind, previous)
+    if frame.level or frame.milestone:
         worst = min((a.status for a in areas), key=WORST_FIRST.index) if areas else Status.missing
         return Line(
             **base,
@@ -368,7 +401,7 @@ def summed_total(cfg: Config, period: Period, ind: Indicator, areas: list[Line],
             increment=None,
             **NO_RATE,
             status=worst,
-            light=_light(cfg, worst, None) if worst not in NO_FIGURE else Light.none,
+            light=_light(frame.cfg, worst, None) if worst not in NO_FIGURE else Light.none,
             note="按各区域中进度最差的计",
         )
     scale = factor(ind.row_unit, ind.unit) or 1.0
@@ -381,12 +414,14 @@ def summed_total(cfg: Config, period: Period, ind: Indicator, areas: list[Line],
         how = f"({how}) × {fmt_number(scale)}"
     if lacking:
         return _incomplete(base, partial, _latest(known), lacking, how, sources, "合计")
-    return judge(cfg, period, ind, base, partial, None, _latest(known), sources, ind.unit, how=how)
+    return judge(frame, row, previous, partial, None, _latest(known), sources, how=how)
 
 
-def sites_total(cfg: Config, period: Period, ind: Indicator, sites: list[Line], previous: float | None) -> Line:
+def sites_total(frame: Frame, sites: list[Line], previous: float | None) -> Line:
     """A count of named sites: how many reached the target stage. A site without a figure leaves it incomplete."""
-    base = _total_base(ind, "", previous)
+    ind = frame.ind
+    row = line_row(ind, ind.id, "", None, "")
+    base = _base(row, ind, previous)
     lacking = [s for s in sites if s.status in NO_FIGURE]
     reached = [s for s in sites if s.status == Status.done]
     sources = tuple(src for s in sites for src in s.sources)
@@ -394,7 +429,7 @@ def sites_total(cfg: Config, period: Period, ind: Indicator, sites: list[Line], 
     how = f"{len(reached)} ÷ {fmt_number(base['target'])}（达到「{ind.target_stage}」的：{names_done}）"
     if lacking:
         return _incomplete(base, float(len(reached)), None, lacking, how, sources, "计数")
-    return judge(cfg, period, ind, base, float(len(reached)), None, _latest(sites), sources, ind.unit, how=how)
+    return judge(frame, row, previous, float(len(reached)), None, _latest(sites), sources, how=how)
 
 
 def _checked_against_areas(ind: Indicator, total: Line, areas: list[Line]) -> Line:
@@ -418,25 +453,26 @@ def project_lines(
     period: Period,
     project: Project,
     ind: Indicator,
-    rows: list[Row],
+    rows: tuple[Row, ...],
     previous: dict[str, Line],
 ) -> tuple[Line, tuple[Line, ...]]:
     """An indicator's total line and its area lines."""
+    frame = Frame(cfg, period, ind)
 
     def prev_value(key: str) -> float | None:
         line = previous.get(key)
         return line.value if line is not None and line.status not in NO_FIGURE else None
 
     own = next((r for r in rows if r.area_code is None), None)
-    areas = tuple(figure_line(cfg, snap, period, ind, r, prev_value(r.key)) for r in rows if r.area_code)
+    areas = tuple(figure_line(frame, snap, r, prev_value(r.key)) for r in rows if r.area_code)
     if ind.sites:
-        total = sites_total(cfg, period, ind, list(areas), prev_value(ind.id))
+        total = sites_total(frame, list(areas), prev_value(ind.id))
     elif own is not None:
-        total = figure_line(cfg, snap, period, ind, own, prev_value(own.key))
+        total = figure_line(frame, snap, own, prev_value(own.key))
         if any(r.unit_code != own.unit_code for r in rows if r.area_code):
             total = _checked_against_areas(ind, total, list(areas))
     elif areas:
-        total = summed_total(cfg, period, ind, list(areas), prev_value(ind.id))
+        total = summed_total(frame, list(areas), prev_value(ind.id))
     else:  # nobody reports it (a config check forbids this; keep the count honest anyway)
-        total = figure_line(cfg, snap, period, ind, Row(ind.id, "", None, ""), None)
+        total = figure_line(frame, snap, line_row(ind, ind.id, "", None, ""), None)
     return total, areas
