@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+_QUANTA = {d: Decimal(1).scaleb(-d) for d in range(-3, 13)}  # 1, 0.1, 0.01, …: one each, not one a call
+
 
 def round_half_up(x: float, decimals: int = 0) -> float:
     """Round as people do: 0.5 goes up. Uses the shortest repr of x, so 41.65 rounds to 41.7."""
     if decimals >= 0 and type(x) is float and x.is_integer():  # nothing to round (most targets, counts)
         return x
-    q = Decimal(1).scaleb(-decimals)
+    q = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 
 
@@ -47,6 +49,8 @@ def fmt_number(x: float | None, decimals: int | None = None, grouping: bool = Fa
     """A quantity as written in text: whole numbers plainly (4980), decimals as given (106.64)."""
     if x is None:
         return "—"
+    if decimals is None and not grouping and type(x) is float and x.is_integer() and 0 < abs(x) < 1e15:
+        return str(int(x))  # a whole number: what the digits below give (not -0.0, nor where repr has an exponent)
     d = number_decimals(x) if decimals is None else decimals
     text = fixed(x, d)
     if grouping:
