@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analytics.build import build_report, previous_period
+from .analytics.build import build_reports, previous_period
 from .analytics.report import ProgressReport
 from .analytics.schedule import as_of
 from .config import Config
@@ -144,10 +144,10 @@ def progress_reports(cfg: Config, outputs: Path, period: Period) -> tuple[Progre
     while len(chain) < 3 and (earlier := previous_period(chain[-1])) is not None:
         chain.append(earlier)
     with Ledger.for_config(cfg, outputs) as ledger:
-        snaps = [*read_snapshots(ledger, cfg, chain), None]
-    now = build_report(cfg, snaps[0], snaps[1])
-    before = build_report(cfg, snaps[1], snaps[2]) if snaps[1] is not None else None
-    return now, before
+        snaps = read_snapshots(ledger, cfg, chain)
+    # the last snapshot only serves as a previous one, unless the year began before it
+    reports = build_reports(cfg, snaps if len(snaps) == 3 else [*snaps, None])
+    return reports[0], reports[1] if len(reports) > 1 else None
 
 
 def run_cycle(

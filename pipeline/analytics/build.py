@@ -7,6 +7,8 @@ score: docs/analytics.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..chain import chain_text
 from ..config import Config
 from ..model import Snapshot
@@ -93,11 +95,34 @@ def _changes(now: list[IndicatorProgress], before: list[IndicatorProgress] | Non
 
 def build_report(cfg: Config, snap: Snapshot, previous: Snapshot | None = None) -> ProgressReport:
     """Every number the 汇总表 and the documents print, for the snapshot's period."""
+    return build_reports(cfg, [snap, previous])[0]
+
+
+def build_reports(cfg: Config, snaps: Sequence[Snapshot | None]) -> list[ProgressReport]:
+    """The reports of a chain of snapshots, newest first, each with the next one as its previous
+    period: build_report(cfg, snaps[i], snaps[i + 1]) for all but the last, which (or None, in the
+    first period of the year) only serves as the previous one.
+
+    Each snapshot's lines are worked out once: a report takes from its previous period's lines
+    only their figures and statuses, which do not depend on the period before that."""
+    lines: list[list[IndicatorProgress] | None] = [None] * len(snaps)
+    for i in reversed(range(len(snaps))):
+        if snaps[i] is not None:
+            before = lines[i + 1] if i + 1 < len(snaps) else None
+            prev_lines = {line.key: line for item in before for line in (item.total, *item.areas)} if before else {}
+            lines[i] = _lines(cfg, snaps[i], prev_lines)
+    return [_report(cfg, snaps[i], snaps[i + 1], lines[i], lines[i + 1]) for i in range(len(snaps) - 1)]
+
+
+def _report(
+    cfg: Config,
+    snap: Snapshot,
+    previous: Snapshot | None,
+    items: list[IndicatorProgress],
+    before: list[IndicatorProgress] | None,
+) -> ProgressReport:
     period = parse_period(snap.period)
     d = cfg.bulletins.percent_decimals
-    before = _lines(cfg, previous, {}) if previous is not None else None
-    prev_lines = {line.key: line for i in before for line in (i.total, *i.areas)} if before else {}
-    items = _lines(cfg, snap, prev_lines)
     categories = []
     for c in cfg.categories:
         mine = [i for i in items if i.category_order == cfg.categories.index(c)]
