@@ -138,13 +138,13 @@ def progress_report(cfg: Config, outputs: Path, period: Period) -> ProgressRepor
 def progress_reports(cfg: Config, outputs: Path, period: Period) -> tuple[ProgressReport, ProgressReport | None]:
     """The period's report and the previous period's (None in the first period of the year).
 
-    Three snapshots from one read of the ledger: the period, the one before, and the one before
-    that (the previous report's own 本期新增)."""
+    Three snapshots from one read of the ledger: the period, the one before, and the figures of
+    the one before that (for the previous report's own 本期新增)."""
     chain = [period]
     while len(chain) < 3 and (earlier := previous_period(chain[-1])) is not None:
         chain.append(earlier)
     with Ledger.for_config(cfg, outputs) as ledger:
-        snaps = read_snapshots(ledger, cfg, chain)
+        snaps = read_snapshots(ledger, cfg, chain, figures_only=chain[2:])
     # the last snapshot only serves as a previous one, unless the year began before it
     reports = build_reports(cfg, snaps if len(snaps) == 3 else [*snaps, None])
     return reports[0], reports[1] if len(reports) > 1 else None

@@ -15,7 +15,7 @@ period's snapshot is then cut from that read in memory, keeping what ended by it
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import chain
 
@@ -53,19 +53,24 @@ def read_snapshot(ledger: Ledger, cfg: Config, period: Period) -> Snapshot:
     return read_snapshots(ledger, cfg, [period])[0]
 
 
-def read_snapshots(ledger: Ledger, cfg: Config, periods: Sequence[Period]) -> list[Snapshot]:
+def read_snapshots(
+    ledger: Ledger, cfg: Config, periods: Sequence[Period], figures_only: Sequence[Period] = ()
+) -> list[Snapshot]:
     """The snapshots of several periods from one read of the ledger, in the order asked.
 
-    Each is the snapshot `read_snapshot` gives for its period alone: what a later return or a
-    later period's figures say never reaches an earlier period's snapshot."""
+    Each is the snapshot `read_snapshot` gives for its period alone (what a later return or a
+    later period's figures say never reaches an earlier period's snapshot), except that one of a
+    period in `figures_only` holds only what a report takes from its previous period: the rows
+    and the returns, without the units' texts, findings, series and on-time counts."""
     if not periods:
         return []
-    year = _read_year(ledger, cfg, periods)
-    return [year.snapshot(p) for p in periods]
+    year = _read_year(ledger, cfg, periods, [p for p in periods if p not in figures_only])
+    return [year.figures(p) if p in figures_only else year.snapshot(p) for p in periods]
 
 
-def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period]) -> _YearRead:
-    """The queries: every row the snapshots of `periods` draw on, up to the latest one's end."""
+def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period], full: Sequence[Period]) -> _YearRead:
+    """The queries: every row the snapshots of `periods` draw on, up to the latest one's end
+    (texts and findings for those in `full` only)."""
     until = max(p.end for p in periods)
     subs = _submissions(ledger, cfg.year, until)
     accepted = {s["id"]: s for s in subs if s["status"] == "accepted"}
@@ -88,21 +93,21 @@ def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period]) -> _YearR
            WHERE s.status = 'rejected' AND f.severity = '错误' ORDER BY f.id"""
     ):
         first_errors.setdefault(sid, message)
-    current = sorted({s["id"] for p in periods for s in _current_submissions(subs, p).values()})
+    current = sorted({s["id"] for p in full for s in _current_submissions(subs, p).values()})
     narratives: dict[int, list[tuple]] = {sid: [] for sid in current}
     if current:
-        for sid, *row in ledger.db.execute(
+        for row in ledger.db.execute(
             f"""SELECT submission_id, row_key, field, text, cell FROM narratives
                 WHERE submission_id IN ({",".join("?" * len(current))}) ORDER BY rowid""",
             current,
         ):
-            narratives[sid].append(row)
+            narratives[row[0]].append(row)
     experiences = {
         sid: (title, text)
         for sid, title, text in ledger.db.execute("SELECT submission_id, title, text FROM experiences")
         if sid in accepted
     }
-    codes = sorted({code for p in periods for code in _window_codes(subs, p)})
+    codes = sorted({code for p in full for code in _window_codes(subs, p)})
     findings = {code: ledger.findings_for(code) for code in codes}
     return _YearRead(cfg, subs, accepted, values, counts, first_errors, narratives, experiences, findings)
 
@@ -140,6 +145,9 @@ def _source(s: dict, sheet: str, cell: str, raw: str) -> Source:
 
 
 _STATUS = {s.value: s for s in ValueStatus}
+# a row key's values, oldest first; their end dates; its (period, number) series and where in the
+# values each of those stands; whether every period in the series is there once
+_Values = tuple[tuple[tuple, ...], tuple[dt.date, ...], tuple[tuple[str, float], ...], tuple[int, ...], bool]
 
 
 class _YearRead:
@@ -162,20 +170,25 @@ class _YearRead:
         for s in subs:
             self.by_unit.setdefault(s["unit_code"], []).append(s)
         self.owner = {r.key: unit for unit, rows in rows_by_unit(cfg).items() for r in rows}
-        # Each row key's values, oldest first (period end, then received), and the keys of each
-        # return in id order: a snapshot lists its rows in the order of the returns it keeps.
-        self.keys_of: dict[int, list[str]] = {}
-        self.values: dict[str, list[tuple[tuple, int, tuple]]] = {}
+        # The keys of each return in id order (a snapshot lists its rows in the order of the returns
+        # it keeps), and each key's values oldest first: by period end, then received.
+        keys_of: dict[int, list[str]] = {}
+        by_key: dict[str, list[tuple]] = {}
         for value in values:  # (sid, key, sheet, cell, raw, num, text, status, flagged)
-            s = accepted.get(value[0])
-            if s is None:
-                continue
-            self.keys_of.setdefault(value[0], []).append(value[1])
-            self.values.setdefault(value[1], []).append(((s["_period"].end, s["received_order"]), value[0], value))
-        self.ends: dict[str, list[dt.date]] = {}
-        for key, items in self.values.items():
-            items.sort(key=lambda x: x[0])
-            self.ends[key] = [x[0][0] for x in items]
+            if value[0] in accepted:
+                keys_of.setdefault(value[0], []).append(value[1])
+                by_key.setdefault(value[1], []).append(value)
+        self.keys_of = {sid: tuple(keys) for sid, keys in keys_of.items()}
+        order = {sid: (s["_period"].end, s["received_order"]) for sid, s in accepted.items()}
+        end = {sid: s["_period"].end for sid, s in accepted.items()}
+        code = {sid: s["period"] for sid, s in accepted.items()}
+        self.values: dict[str, _Values] = {}
+        for key, items in by_key.items():
+            items.sort(key=lambda v: order[v[0]])
+            at = [i for i, v in enumerate(items) if v[7] == "ok" and v[5] is not None]
+            pairs = [(code[items[i][0]], items[i][5]) for i in at]
+            once = len({c for c, _ in pairs}) == len(pairs)
+            self.values[key] = (tuple(items), tuple([end[v[0]] for v in items]), tuple(pairs), tuple(at), once)
         self.entries: dict[int, Entry] = {}
         self.narratives: dict[int, tuple[Narrative, ...]] = {}
 
@@ -195,6 +208,13 @@ class _YearRead:
             on_time=self._on_time(subs, period),
         )
 
+    def figures(self, period: Period) -> Snapshot:
+        """The rows and the returns of the period's snapshot: what a report takes from its previous period."""
+        current_sub = _current_submissions(self.subs, period)
+        return Snapshot(
+            self.cfg.year, period.code, rows=self._rows(current_sub, period)[0], returns=self._returns(period)
+        )
+
     def _entry(self, value: tuple) -> Entry:  # made only for the values a row shows, once each
         made = self.entries.get(id(value))
         if made is None:
@@ -206,28 +226,27 @@ class _YearRead:
         return made
 
     def _rows(self, current_sub: dict[str, dict], period: Period):
+        """Each row's value in the return that counts for the period, its last ok value and its
+        series, from the values of the returns that ended by the period's end."""
         end = period.end
         kept = [keys for sid, keys in self.keys_of.items() if self.accepted[sid]["_period"].end <= end]
         rows, series = {}, {}
         for key in dict.fromkeys(chain.from_iterable(kept)):
-            items = self.values[key]
-            ends = self.ends[key]
-            if ends[-1] > end:
-                items = items[: bisect_right(ends, end)]
+            items, ends, pairs, at, once = self.values[key]
+            n = len(items) if ends[-1] <= end else bisect_right(ends, end)
             unit = self.owner.get(key, "")
             held = current_sub.get(unit)
             current = None
             if held is not None:
                 held_id = held["id"]
-                current = next((self._entry(v) for _, sid, v in items if sid == held_id), None)
-            ok = [v for _, _, v in items if v[7] == "ok"]
-            rows[key] = RowValues(key, unit, current, self._entry(ok[-1]) if ok else None)
-            by_period: dict[str, float] = {}
-            for v in ok:
-                if v[5] is not None:
-                    by_period[self.accepted[v[0]]["period"]] = v[5]
-            if by_period:
-                series[key] = tuple(by_period.items())
+                current = next((items[i] for i in range(n - 1, -1, -1) if items[i][0] == held_id), None)
+            last = next((items[i] for i in range(n - 1, -1, -1) if items[i][7] == "ok"), None)
+            entry = self._entry(current) if current is not None else None
+            last_ok = entry if last is current else self._entry(last) if last is not None else None
+            rows[key] = RowValues(key, unit, entry, last_ok)
+            so_far = pairs if not at or at[-1] < n else pairs[: bisect_left(at, n)]
+            if so_far:  # two values for one period (two returns of it accepted): the later one, in its place
+                series[key] = so_far if once else tuple(dict(so_far).items())
         return rows, series
 
     def _returns(self, period: Period) -> dict[str, UnitReturn]:
@@ -275,7 +294,7 @@ class _YearRead:
             unit = s["unit_code"]
             made = self.narratives[s["id"]] = tuple(
                 Narrative(unit, key, field, text, s["period"], _source(s, "填报表", cell or "", text))
-                for key, field, text, cell in self.narrative_rows[s["id"]]
+                for _, key, field, text, cell in self.narrative_rows[s["id"]]
             )
         return made
 

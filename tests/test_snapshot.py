@@ -127,7 +127,8 @@ def _record(ledger, unit, code, received, values, *, said="", late=False, status
 def test_snapshots_cut_from_one_read_are_the_ones_read_alone(sample_config, tmp_path):
     """read_snapshots reads the ledger once up to June and cuts May's and April's snapshots out of
     it: each equals read_snapshot's for its period alone, with April's late correction (received in
-    July) as April's figure and nothing of a later month in an earlier month's snapshot."""
+    July) as April's figure and nothing of a later month in an earlier month's snapshot. A period
+    read for its figures only has the same rows and returns and nothing else."""
     from pipeline.ledger import SubmissionStatus
     from pipeline.snapshot import read_snapshots
 
@@ -143,6 +144,7 @@ def test_snapshots_cut_from_one_read_are_the_ones_read_alone(sample_config, tmp_
         _record(ledger, "rsj", "2023-04", "2023-07-10", {"peixun": 120.0}, said="四月（更正）", late=True)
         shared = read_snapshots(ledger, sample_config, [june, MAY, APRIL])
         alone = [read_snapshot(ledger, sample_config, p) for p in (june, MAY, APRIL)]
+        figures = read_snapshots(ledger, sample_config, [june, APRIL], figures_only=[APRIL])[1]
     assert shared == alone
     jun, may, apr = shared
     assert [s.period for s in shared] == ["2023-06", "2023-05", "2023-04"]
@@ -159,3 +161,6 @@ def test_snapshots_cut_from_one_read_are_the_ones_read_alone(sample_config, tmp_
     assert jun.narratives == ()
     assert jun.on_time["rsj"] == (2, 3) and may.on_time["rsj"] == (1, 2) and jun.on_time["mzj"] == (1, 3)
     assert [f.message for f in may.findings] == ["表头有改动", "不是填报表", "超出范围"]
+    # what a report takes from its previous period, without the texts
+    assert figures.rows == apr.rows and figures.returns == apr.returns and apr.narratives and apr.series
+    assert (figures.narratives, figures.series, figures.findings, figures.on_time) == ((), {}, (), {})
