@@ -74,6 +74,7 @@ def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period], full: Seq
     until = max(p.end for p in periods)
     subs = _submissions(ledger, cfg.year, until)
     accepted = {s["id"]: s for s in subs if s["status"] == "accepted"}
+    # by submission, then row key: a snapshot lists its rows in the order their returns' values come
     values = ledger.db.execute(
         """SELECT v.submission_id, v.row_key, v.sheet, v.cell, v.raw_text, v.value_num, v.value_text, v.status,
                   v.flagged
@@ -81,7 +82,7 @@ def _read_year(ledger: Ledger, cfg: Config, periods: Sequence[Period], full: Seq
            WHERE s.status = 'accepted' AND s.period_end BETWEEN ? AND ?
            ORDER BY v.submission_id, v.row_key""",
         (f"{cfg.year}-01-01", until.isoformat()),
-    )
+    ).fetchall()
     counts: dict[int, dict[str, int]] = {}
     for sid, severity, n in ledger.db.execute(
         "SELECT submission_id, severity, COUNT(*) FROM findings GROUP BY submission_id, severity"
@@ -151,10 +152,11 @@ _Values = tuple[tuple[tuple, ...], tuple[dt.date, ...], tuple[tuple[str, float],
 
 
 class _YearRead:
-    """What the ledger held for the year up to a date; `snapshot` cuts a period's out of it.
+    """What the ledger held for the year up to a date; `snapshot` (or `figures`) cuts a period's
+    snapshot out of it.
 
-    Built from the rows the queries returned and never touching the ledger again. Entries,
-    narratives and experiences are typed once and shared by the snapshots that show them."""
+    Built from the rows the queries returned, it never touches the ledger. Entries and
+    narratives are typed once and shared by the snapshots that show them."""
 
     def __init__(self, cfg: Config, subs, accepted, values, counts, first_errors, narratives, experiences, findings):
         self.cfg = cfg

@@ -61,6 +61,7 @@ class Row:
 
 
 def line_row(ind: Indicator, key: str, unit_code: str, area_code: str | None, label: str) -> Row:
+    """The row of an indicator's line: its own row, an area's, or the 合计 the office adds up."""
     return Row(
         key,
         unit_code,
