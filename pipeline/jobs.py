@@ -15,6 +15,7 @@ from pathlib import Path
 from .analytics.build import build_reports, previous_period
 from .analytics.report import ProgressReport
 from .analytics.schedule import as_of
+from .collector import collector_paused
 from .config import Config
 from .errors import UserError
 from .ingest import render_result, run_ingest
@@ -139,14 +140,17 @@ def progress_reports(cfg: Config, outputs: Path, period: Period) -> tuple[Progre
     """The period's report and the previous period's (None in the first period of the year).
 
     Three snapshots from one read of the ledger: the period, the one before, and the figures of
-    the one before that (for the previous report's own 本期新增)."""
+    the one before that (for the previous report's own 本期新增). At city scale the snapshots and
+    reports are ~150,000 small objects, all alive until the reports are returned: the collector
+    is paused meanwhile (pipeline.collector), as it is for a workbook or a document."""
     chain = [period]
     while len(chain) < 3 and (earlier := previous_period(chain[-1])) is not None:
         chain.append(earlier)
-    with Ledger.for_config(cfg, outputs) as ledger:
-        snaps = read_snapshots(ledger, cfg, chain, figures_only=chain[2:])
-    # the last snapshot only serves as a previous one, unless the year began before it
-    reports = build_reports(cfg, snaps if len(snaps) == 3 else [*snaps, None])
+    with collector_paused():
+        with Ledger.for_config(cfg, outputs) as ledger:
+            snaps = read_snapshots(ledger, cfg, chain, figures_only=chain[2:])
+        # the last snapshot only serves as a previous one, unless the year began before it
+        reports = build_reports(cfg, snaps if len(snaps) == 3 else [*snaps, None])
     return reports[0], reports[1] if len(reports) > 1 else None
 
 

@@ -1,4 +1,4 @@
-"""The collector is paused while a large output is written, and left as the caller had it."""
+"""The collector is paused while a large output is built (a workbook, a period's reports), and left as the caller had it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import gc
 
 import pytest
 
+from pipeline import jobs
 from pipeline.collector import collector_paused
+from pipeline.periods import parse_period
 from pipeline.reports import save_workbook
 
 
@@ -37,3 +39,13 @@ def test_left_off_when_the_caller_had_it_off(collector_on):
     with collector_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_off_while_the_reports_are_made_and_on_again_after(sample_config, tmp_path, monkeypatch, collector_on):
+    seen = []
+    read, build = jobs.read_snapshots, jobs.build_reports
+    monkeypatch.setattr(jobs, "read_snapshots", lambda *a, **k: seen.append(gc.isenabled()) or read(*a, **k))
+    monkeypatch.setattr(jobs, "build_reports", lambda *a: seen.append(gc.isenabled()) or build(*a))
+    now, before = jobs.progress_reports(sample_config, tmp_path, parse_period("2023-05"))
+    assert seen == [False, False] and gc.isenabled()
+    assert (now.period, before.period) == ("2023-05", "2023-04")
