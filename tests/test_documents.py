@@ -527,6 +527,7 @@ def test_hostile_unit_text_renders_safely(cfg, tmp_path):
 
 def test_clean_text():
     assert clean_text("a\x00b\x07c\ud800d\te\nf") == "a b cd e f"
+    assert clean_text("  甲   乙\u3000\u3000丙 ") == "甲 乙 丙"  # a run of spaces is one space, not none
     long = clean_text("字" * 400, 300)
     assert long.startswith("字" * 300) and long.endswith("（原文400字，此处节选前300字）")
 

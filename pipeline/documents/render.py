@@ -31,7 +31,7 @@ from .trace import trace
 # would turn a tab or newline inside a value into layout, so they become spaces too.
 # Bidirectional controls too: a unit's 「1200」 could display as 「0021」 while the 数据依据 says 1200.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]|[ \u3000]{2}|^\s|\s$")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
 MARK_CHARS = (OPEN, SEP, CLOSE)
