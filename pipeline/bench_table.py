@@ -116,7 +116,19 @@ def _total(run: dict) -> float:
 
 
 def _mb(run: dict, main: str = "rss_main_mb") -> str:
-    """Peak memory of the main process plus each worker at the largest worker's peak."""
+    """Peak memory of the main process plus each worker at the largest worker's peak (total_rss)."""
+    total = total_rss(run, main)
+    return "—" if total is None else f"{total:.0f} MB"
+
+
+def total_rss(run: dict, main: str = "rss_main_mb") -> float | None:
+    """The scenario's peak memory, counted high: its own peak plus every worker at the largest one's
+    (`main`: the peak of the whole scenario, or as it stood when ingest ended); for the whole
+    scenario, a later child larger than the workers is added once more."""
     if run.get(main) is None:
-        return "—"
-    return f"{run[main] + run['workers'] * run['rss_worker_mb']:.0f} MB"
+        return None
+    total = run[main] + run["workers"] * run["rss_worker_mb"]
+    later = run.get("rss_later_child_mb") or 0.0
+    if main == "rss_main_mb" and later > run["rss_worker_mb"]:
+        total += later
+    return round(total, 1)

@@ -7,7 +7,7 @@ from conftest import ROOT
 
 from pipeline.bench import BASE, GROWTH, _summary, run_scenario
 from pipeline.bench_scale import AREA_INDICATORS, Scenario, make_inputs, scaled_config
-from pipeline.bench_table import STAGES, render
+from pipeline.bench_table import STAGES, render, total_rss
 from pipeline.formspec import reporting_units, rows_by_unit
 
 KEYS = [
@@ -62,3 +62,12 @@ def test_a_scenario_reports_every_stage_and_the_summary_every_key(tmp_path):
     }
     text = render(_summary({BASE.name: run, GROWTH.name: bare}, monthly=1.0))  # the growth point without materials
     assert "FULL=1" in text and "1,200 份连同出材料" in text
+
+
+def test_peak_memory_counts_the_workers_as_reaped_and_a_later_child_once():
+    # main 60 MB when ingest ended, 600 MB at the end; two workers of 50 MB; a later child of 446 MB
+    run = {"workers": 2, "rss_ingest_main_mb": 60.0, "rss_main_mb": 600.0, "rss_worker_mb": 50.0}
+    assert total_rss({**run, "rss_later_child_mb": 446.0}, "rss_ingest_main_mb") == 160.0  # 60 + 2 × 50
+    assert total_rss({**run, "rss_later_child_mb": 446.0}) == 1146.0  # 600 + 2 × 50 + 446
+    assert total_rss({**run, "rss_later_child_mb": 50.0}) == 700.0  # the workers themselves: not twice
+    assert total_rss({**run, "rss_main_mb": None}) is None  # Windows: no figure rather than a wrong one
