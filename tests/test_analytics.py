@@ -421,3 +421,16 @@ def test_changes_since_the_previous_period():
     assert [c.key for c in r.changes.newly_done] == ["a"]
     assert [c.key for c in r.changes.recovered] == ["b"]  # 20.0 − 33.3 严重滞后 → 45.0 − 41.7 超序时
     assert [c.key for c in r.changes.newly_lagging] == ["c"]  # −0.3 按序时 → −7.7 滞后
+
+
+def test_a_total_takes_its_latest_period_by_end_then_start_date_whatever_the_order():
+    from itertools import permutations
+    from types import SimpleNamespace
+
+    from pipeline.analytics.progress import _latest
+
+    # 5月 and 5月下旬 both end on 31 May; the 下旬 starts later, so it is the latest; 中旬 ends on the 20th
+    codes = ["2023-05", "2023-05-3", "2023-05-2", None]
+    for order in permutations(codes):
+        assert _latest([SimpleNamespace(value_period=c) for c in order]) == "2023-05-3"
+    assert _latest([SimpleNamespace(value_period=None)]) is None

@@ -377,8 +377,10 @@ def _incomplete(base: dict, value: float | None, period: str | None, lacking: li
 
 
 def _latest(lines: list[Line]) -> str | None:
-    periods = sorted({a.value_period for a in lines if a.value_period}, key=lambda c: parse_period(c).end)
-    return periods[-1] if periods else None
+    """The latest period the lines' values come from: by end date, then by start date (a 5月下旬
+    after the 5月 that ends the same day), so the answer never rests on a set's order."""
+    periods = {a.value_period for a in lines if a.value_period}
+    return max(periods, key=lambda c: (*parse_period(c).sort_key(), c)) if periods else None
 
 
 def summed_total(frame: Frame, areas: list[Line], previous: float | None) -> Line:
